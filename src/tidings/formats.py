@@ -1,0 +1,60 @@
+"""Records as the JSON shapes users and scorers read (see docs/output.md).
+
+One place decides how an annotated article, an event mention and a fused event look as
+JSON, so the CLI, the exports and the web API all print the same thing.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from tidings.records import AnnotatedArticle, Event, EventMention, Place, to_dict
+
+PLACE_FIELDS = ("geonameid", "name", "country", "lat", "lon")
+
+
+def place_json(place: Place | None) -> dict[str, Any] | None:
+    if place is None:
+        return None
+    return {k: getattr(place, k) for k in PLACE_FIELDS}
+
+
+def _event_fields(e: EventMention | Event) -> dict[str, Any]:
+    return {
+        "source": e.source, "target": e.target, "code": e.code, "plover": e.plover,
+        "goldstein": e.goldstein, "quad_class": e.quad_class, "date": e.date, "date_end": e.date_end,
+        "place": place_json(e.place), "attributed_to": e.attributed_to, "negated": e.negated,
+        "modality": e.modality,
+    }
+
+
+def mention_json(m: EventMention) -> dict[str, Any]:
+    out = {"start": m.start, "end": m.end, **_event_fields(m)}
+    out["date_source"] = m.date_source
+    out["rule"] = m.rule
+    out["evidence"] = {k: to_dict(getattr(m, k)) for k in ("source_span", "predicate_span", "target_span")}
+    return out
+
+
+def event_json(e: Event) -> dict[str, Any]:
+    return {
+        "id": e.id, "story": e.story, **_event_fields(e),
+        "outlets": e.outlets, "outlet_names": e.outlet_names, "syndicated": e.syndicated,
+        "first_seen": e.first_seen,
+        "mentions": [{"article": m.article, "start": m.start, "end": m.end, "attributed_to": m.attributed_to,
+                      "outlet": m.outlet, "rule": m.rule} for m in e.mentions],
+        "conflicts": [to_dict(c) for c in e.conflicts],
+    }
+
+
+def annotated_json(ann: AnnotatedArticle) -> dict[str, Any]:
+    """One output line of `tidings annotate` (the contract in ../shared/eval/CONTRACT.md)."""
+    a = ann.article
+    return {
+        "id": a.external_id or a.id, "article_id": a.id, "text": a.text, "title": a.title,
+        "published": a.published, "outlet": a.outlet, "url": a.url,
+        "times": [to_dict(t) for t in ann.times],
+        "places": [to_dict(p) for p in ann.places],
+        "actors": [to_dict(x) for x in ann.actors],
+        "attributions": [to_dict(x) for x in ann.attributions],
+        "events": [mention_json(m) for m in ann.events],
+    }

@@ -1,0 +1,145 @@
+"""The DuckDB store: schema, idempotent writes, listings, exports."""
+import json
+
+import duckdb
+import pytest
+
+from tidings.records import (
+    AnnotatedArticle,
+    Article,
+    ActorRef,
+    Conflict,
+    Event,
+    EventMention,
+    Place,
+    TimeRef,
+    stable_id,
+)
+from tidings.store import Store, StoreError
+from tidings.store.export import GDELT_COLUMNS, export_gdelt, export_jsonl, export_parquet
+
+MINSK = Place(0, 5, "Minsk", 625144, "Minsk", "BY", 53.9, 27.57, "city")
+
+
+def _annotated(text: str, outlet: str, published: str) -> AnnotatedArticle:
+    article = Article.from_text(text, outlet=outlet, published=published, url=f"/news/{outlet}.txt",
+                                sources=[f"/news/{outlet}.txt"])
+    mention = EventMention(article=article.id, start=0, end=len(text), source="CHNMIL", target="BLRMIL",
+                           code="042", plover="CONSULT", goldstein=1.9, quad_class=1, date="2024-07-06",
+                           date_end="2024-07-08", place=MINSK, outlet=outlet, rule="visit")
+    return AnnotatedArticle(
+        article=article,
+        times=[TimeRef(40, 48, "Saturday", "DATE", "2024-07-06")],
+        places=[MINSK],
+        actors=[ActorRef(6, 13, "Chinese", "CHNMIL", "CHN", "MIL", "group")],
+        events=[mention],
+    )
+
+
+def _fused(story: str, mentions: list[EventMention]) -> Event:
+    return Event(id=stable_id(story, "042"), story=story, source="CHNMIL", target="BLRMIL", code="042",
+                 plover="CONSULT", goldstein=1.9, quad_class=1, date="2024-07-06", date_end="2024-07-08",
+                 place=MINSK, attributed_to=None, negated=False, modality="asserted", mentions=mentions,
+                 outlets=len(mentions), outlet_names=[m.outlet for m in mentions], first_seen="2024-07-09",
+                 conflicts=[Conflict("date_end", [{"value": "2024-07-08", "outlets": ["A"]}])])
+
+
+def _fill(store: Store) -> list[AnnotatedArticle]:
+    docs = [_annotated("Minsk: a Chinese military delegation visited from Saturday to Monday.", "A", "2024-07-09"),
+            _annotated("A Chinese delegation was in Minsk from Saturday until Monday, officials said.", "B",
+                       "2024-07-10")]
+    store.begin()
+    for seq, d in enumerate(docs, start=1):
+        store.add_article(d, "story1", b"sig", seq)
+    mentions = store.mentions_of_stories(["story1"])["story1"]
+    store.replace_events(["story1"], [_fused("story1", mentions)])
+    store.put_state("clusterer", {"n": 2})
+    store.commit()
+    return docs
+
+
+def _dump(path) -> dict:
+    con = duckdb.connect(str(path), read_only=True)
+    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+    dump = {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
+    con.close()
+    return dump
+
+
+def test_write_is_idempotent(tmp_path):
+    db = tmp_path / "t.duckdb"
+    with Store(db) as store:
+        _fill(store)
+    first = _dump(db)
+    with Store(db) as store:
+        _fill(store)
+    assert _dump(db) == first
+    assert len(first["articles"]) == 2 and len(first["events"]) == 1
+
+
+def test_listings_round_trip_records(tmp_path):
+    with Store(tmp_path / "t.duckdb") as store:
+        docs = _fill(store)
+        arts = store.list_articles()
+        assert [a["id"] for a in arts] == [d.article.id for d in docs]
+        assert arts[0]["sources"] == ["/news/A.txt"]
+        [story] = store.list_stories()
+        assert story["articles"] == [d.article.id for d in docs]
+        assert story["outlets"] == ["A", "B"]
+        assert (story["first_seen"], story["last_seen"]) == ("2024-07-09", "2024-07-10")
+        assert story["actors"] == ["CHNMIL"] and story["places"] == ["625144"]
+        [event] = store.list_events(actor="BLR", code="04", place="minsk", since="2024-07-07")
+        assert event.place.geonameid == 625144 and len(event.mentions) == 2
+        assert event.conflicts[0].field == "date_end"
+        assert store.list_events(until="2024-07-05") == []
+        assert store.get_event(event.id[:6]).id == event.id
+        assert store.known_ids([docs[0].article.id, "nope"]) == {docs[0].article.id}
+        assert store.get_state("clusterer") == {"n": 2}
+
+
+def test_rolled_back_batch_leaves_nothing(tmp_path):
+    db = tmp_path / "t.duckdb"
+    with Store(db) as store:
+        _fill(store)
+    before = _dump(db)
+    with Store(db) as store:
+        store.begin()
+        store.add_article(_annotated("An unrelated story about grain exports from Odesa.", "C", "2024-07-11"),
+                          "story2", None, 3)
+        store.rollback()
+    assert _dump(db) == before
+
+
+def test_read_only_store_needs_a_file(tmp_path):
+    with pytest.raises(StoreError, match="no such database"):
+        Store(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.duckdb"
+    bad.write_text("this is not a database")
+    with pytest.raises(StoreError, match="bad.duckdb"):
+        Store(bad)
+
+
+def test_exports(tmp_path):
+    db = tmp_path / "t.duckdb"
+    with Store(db) as store:
+        _fill(store)
+        export_jsonl(store, tmp_path / "j")
+        export_parquet(store, tmp_path / "p")
+        export_gdelt(store, tmp_path / "g" / "events.csv")
+    events = [json.loads(line) for line in (tmp_path / "j" / "events.jsonl").read_text().splitlines()]
+    assert events[0]["outlets"] == 2 and len(events[0]["mentions"]) == 2
+    con = duckdb.connect()
+    days = con.execute(f"SELECT day, count(*) FROM read_parquet('{tmp_path}/p/articles/*/*.parquet', "
+                       "hive_partitioning=true) GROUP BY day ORDER BY day").fetchall()
+    assert [(str(d), n) for d, n in days] == [("2024-07-09", 1), ("2024-07-10", 1)]
+    rel = con.execute(f"SELECT * FROM read_csv('{tmp_path}/g/events.csv', delim='\\t', header=false, "
+                      "all_varchar=true)")
+    names = [d[0] for d in rel.description]
+    row = rel.fetchone()
+    assert len(names) == len(GDELT_COLUMNS) == 61
+    fields = dict(zip(GDELT_COLUMNS, row))
+    assert fields["Day"] == "20240706" and fields["EventRootCode"] == "04" and fields["NumSources"] == "2"
+    assert fields["ActionGeo_FeatureID"] == "625144" and fields["Actor1CountryCode"] == "CHN"
