@@ -1,0 +1,137 @@
+"""The command line end to end: real files, the real spaCy model, a real DuckDB file."""
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
+
+
+def tidings(*args, input=None, check=True):
+    proc = subprocess.run([sys.executable, "-m", "tidings", *map(str, args)], capture_output=True, text=True,
+                          input=input, cwd=ROOT, timeout=600)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"tidings {' '.join(map(str, args))} exited {proc.returncode}:\n{proc.stderr[-2000:]}")
+    return proc
+
+
+def jsonl(text):
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def dump(path):
+    con = duckdb.connect(str(path), read_only=True)
+    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+    out = {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
+    con.close()
+    return out
+
+
+@needs_seeds
+def test_add_twice_changes_nothing_and_lists_contract_fields(tmp_path):
+    db = tmp_path / "seeds.duckdb"
+    tidings("add", "--db", db, SEEDS)
+    first = dump(db)
+    tidings("add", "--db", db, SEEDS)
+    assert dump(db) == first
+    arts = jsonl(tidings("articles", "--db", db, "--format", "jsonl").stdout)
+    assert len(arts) == 2
+    for a in arts:
+        assert {"id", "url", "published", "outlet", "title", "story", "text"} <= set(a)
+        assert a["url"].endswith(".txt")
+    stories = jsonl(tidings("stories", "--db", db, "--format", "jsonl").stdout)
+    assert {"id", "title", "articles", "outlets", "first_seen", "last_seen"} <= set(stories[0])
+    evs = jsonl(tidings("events", "--db", db, "--format", "jsonl").stdout)
+    for e in evs:
+        assert {"id", "story", "outlets", "mentions", "conflicts", "source", "target", "code"} <= set(e)
+
+
+KILL_AFTER = textwrap.dedent("""
+    import os, sys
+    from tidings.ingest import read_paths
+    from tidings.process import add_articles
+    from tidings.store import Store
+
+    def killed_after(articles, n):
+        for i, a in enumerate(articles):
+            if i == n:
+                os._exit(137)  # like a SIGKILL: no cleanup, the open transaction is never committed
+            yield a
+
+    store = Store(sys.argv[1])
+    add_articles(store, killed_after(read_paths(sys.argv[2:], print), 3), batch_size=2)
+""")
+
+
+def test_killed_run_resumes_to_the_same_database(tmp_path):
+    inputs = [ROOT / "examples"]
+    whole, resumed = tmp_path / "whole.duckdb", tmp_path / "resumed.duckdb"
+    tidings("add", "--db", whole, "--batch-size", "2", *inputs)
+    proc = subprocess.run([sys.executable, "-c", KILL_AFTER, str(resumed), *map(str, inputs)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert proc.returncode == 137, proc.stderr[-2000:]
+    partial = dump(resumed)
+    assert 0 < len(partial["articles"]) < len(dump(whole)["articles"])
+    tidings("add", "--db", resumed, "--batch-size", "2", *inputs)
+    assert dump(resumed) == dump(whole)
+
+
+def test_bad_inputs_are_named_and_the_rest_is_stored(tmp_path):
+    db = tmp_path / "t.duckdb"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_text("")
+    (tmp_path / "in" / "blob.txt").write_bytes(bytes(range(256)) * 40)
+    (tmp_path / "in" / "good.txt").write_text(
+        "Kenya and Tanzania sign a border trade pact\n\nThe trade ministers of Kenya and Tanzania signed an "
+        "agreement in Arusha on Friday to cut fees at three border posts, officials said.\n")
+    proc = tidings("add", "--db", db, tmp_path / "in")
+    assert "empty.txt" in proc.stderr and "blob.txt" in proc.stderr
+    assert len(jsonl(tidings("articles", "--db", db, "--format", "jsonl").stdout)) == 1
+    only_bad = tidings("add", "--db", db, tmp_path / "in" / "empty.txt", check=False)
+    assert only_bad.returncode != 0
+    assert len(jsonl(tidings("articles", "--db", db, "--format", "jsonl").stdout)) == 1
+
+
+def test_annotate_keeps_one_line_per_input_line(tmp_path):
+    lines = [
+        json.dumps({"id": "a", "text": "The foreign ministers of Japan and India met in Tokyo on Monday.",
+                    "date": "2024-03-12"}),
+        "{not json",
+        json.dumps({"id": "c", "html": "<html><head><title>Port reopens</title></head><body><article><p>"
+                                       "The port of Mombasa reopened on Tuesday after a two-day strike by "
+                                       "dock workers, the Kenya Ports Authority said.</p></article></body></html>"}),
+    ]
+    proc = tidings("annotate", "-", input="\n".join(lines) + "\n")
+    out = jsonl(proc.stdout)
+    assert [o["id"] for o in out] == ["a", None, "c"]
+    assert "<stdin>:2" in proc.stderr and "error" in out[1]
+    assert out[0]["published"] == "2024-03-12"
+    tokyo = [p for p in out[0]["places"] if p["text"] == "Tokyo"]
+    assert tokyo and out[0]["text"][tokyo[0]["start"]:tokyo[0]["end"]] == "Tokyo"
+    assert "Mombasa" in out[2]["text"] and "<p>" not in out[2]["text"]
+
+
+def test_export_gdelt_loads_with_61_columns(tmp_path):
+    db = tmp_path / "t.duckdb"
+    tidings("add", "--db", db, ROOT / "examples")
+    tidings("export", "--db", db, "--format", "gdelt", tmp_path / "events.csv")
+    tidings("export", "--db", db, "--format", "parquet", tmp_path / "pq")
+    con = duckdb.connect()
+    rel = con.execute(f"SELECT * FROM read_csv('{tmp_path}/events.csv', delim='\\t', header=false, all_varchar=true)")
+    assert len(rel.description) == 61
+    n_events = len(jsonl(tidings("events", "--db", db, "--format", "jsonl").stdout))
+    assert n_events > 0 and len(rel.fetchall()) == n_events
+    n_articles = con.execute(f"SELECT count(*) FROM read_parquet('{tmp_path}/pq/articles/*/*.parquet')").fetchone()[0]
+    assert n_articles == len(jsonl(tidings("articles", "--db", db, "--format", "jsonl").stdout))
+
+
+def test_every_command_explains_itself():
+    for cmd in ("add", "articles", "stories", "events", "show", "explain", "stats", "export", "annotate", "cluster"):
+        text = tidings(cmd, "--help").stdout
+        assert "Example" in text, cmd
