@@ -1,11 +1,502 @@
-"""Actors: mentions resolved to CAMEO-style codes (country + sector). Work in progress."""
+"""Actors: noun phrases resolved to CAMEO-style codes (country + sector).
+
+A mention is a whole noun phrase read off the dependency parse: its head decides what it is
+(a person, a named organisation or IGO, a country, a capital standing for its government, or
+a role/organisation word such as "troops" or "ministry") and its modifiers add the country
+("Belarusian", "China's") and the sector ("Defense Ministry" -> MIL, "Foreign Minister" ->
+GOV). Heads with no country of their own borrow it from an "of"/"from" phrase ("the
+representative of the Belarusian armed forces") or from an appositive ("..., General Vadim
+Denisenko"). Known office holders come from `actors_people.tsv`, valid at the publication
+date; later short mentions ("Ryzhenkov", "Xi") are linked to the person named in full.
+
+All language knowledge is in the `actors_*.tsv` data files (see `actors_lexicon`).
+"""
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from dataclasses import dataclass
 
+from spacy.tokens import Doc, Token
+
+from tidings.nlp.actors_lexicon import NON_STATE, Entry, Lexicon, Term, case_ok, forms, lexicon, norm
 from tidings.records import ActorRef
+
+# Dependents that belong to a noun phrase's left side ("the Belarusian Defense Ministry").
+LEFT_DEPS = frozenset({"compound", "amod", "nmod", "poss", "det", "nummod", "quantmod", "case", "predet", "punct"})
+# Left modifiers that never head a noun phrase of their own.
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "det", "nummod", "quantmod", "case", "predet"})
+# Prepositions through which a role word takes the country/sector of its complement.
+OWNER_PREPS = frozenset({"of", "from"})
+NOMINAL = frozenset({"NOUN", "PROPN"})
+PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
+
+
+@dataclass
+class Hit:
+    start: int                      # token indices, end exclusive
+    end: int
+    entry: Entry | None = None
+    term: Term | None = None
+
+
+@dataclass
+class Candidate:
+    head: int
+    start: int
+    end: int
+    kind: str                       # person, country, org, igo, group
+    country: str | None = None
+    sector: str | None = None
+    name: str | None = None
+    role: str | None = None
+    is_name: bool = False           # a named thing (person, organisation, IGO, country)
+    explicit_country: bool = False  # the country was said in the text, not looked up
+    place: bool = False             # a country/capital used as a location: no actor
+    dropped: bool = False
+    person_key: str | None = None
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def _match_names(doc: Doc, lex: Lexicon) -> list[Hit]:
+    """Longest non-overlapping matches of names (countries, demonyms, capitals, IGOs, orgs, people)."""
+    hits: list[Hit] = []
+    keys = [norm(t.text) for t in doc]
+    n = len(doc)
+    i = 0
+    while i < n:
+        found = None
+        for key, pattern, entry in lex.names.get(keys[i], ()):
+            size = len(key)
+            if i + size > n or tuple(keys[i:i + size]) != key:
+                continue
+            if not all(case_ok(p, doc[i + j].text) for j, p in enumerate(pattern)):
+                continue
+            if _inside_other_name(doc, i, i + size, entry):
+                continue
+            found = Hit(i, i + size, entry=entry)
+            break
+        if found:
+            hits.append(found)
+            i = found.end
+        else:
+            i += 1
+    return hits
+
+
+def _inside_other_name(doc: Doc, start: int, end: int, entry: Entry) -> bool:
+    """A name that is only part of a longer personal name ("Michael Jordan", "Lara Trump")."""
+    ent_iob = doc[start].ent_type_
+    if ent_iob != "PERSON" or entry.kind == "person" and end - start > 1:
+        return False
+    span_start, span_end = start, end
+    while span_start > 0 and doc[span_start - 1].ent_type_ == "PERSON" and doc[span_start].ent_iob_ != "B":
+        span_start -= 1
+    while span_end < len(doc) and doc[span_end].ent_type_ == "PERSON" and doc[span_end].ent_iob_ == "I":
+        span_end += 1
+    extra = [t for t in doc[span_start:span_end] if not (start <= t.i < end)]
+    if not extra:
+        return False
+    # Titles inside the entity ("President Putin") do not make it another person.
+    lex = lexicon()
+    return any(t.is_alpha and not any(f in lex.terms for f in forms(t)) for t in extra)
+
+
+def _match_terms(doc: Doc, lex: Lexicon, taken: list[Hit | None]) -> list[Hit | None]:
+    """Role/organisation words per token (longest phrase first), outside names."""
+    at: list[Hit | None] = [None] * len(doc)
+    token_forms = [forms(t) if t.is_alpha or t.text == "-" else {t.text} for t in doc]
+    n = len(doc)
+    i = 0
+    while i < n:
+        if taken[i] is not None:
+            i += 1
+            continue
+        found = None
+        for first in token_forms[i]:
+            for key, term in lex.terms.get(first, ()):
+                size = len(key)
+                if found and size <= found.end - found.start:
+                    continue
+                if i + size > n or any(taken[i + j] is not None for j in range(size)):
+                    continue
+                if not all(key[j] in token_forms[i + j] for j in range(size)):
+                    continue
+                # "official" and "general" are roles only as nouns ("an official", not "official news")
+                if term.kind == "person" and doc[i + size - 1].pos_ not in NOMINAL:
+                    continue
+                found = Hit(i, i + size, term=term)
+        if found:
+            for j in range(found.start, found.end):
+                at[j] = found
+            i = found.end
+        else:
+            i += 1
+    return at
+
+
+# --------------------------------------------------------------------------- noun phrases
+
+
+def _hit_root(doc: Doc, hit: Hit) -> Token:
+    """The token of a multi-token name whose syntactic head lies outside it."""
+    for t in doc[hit.start:hit.end]:
+        if not (hit.start <= t.head.i < hit.end) or t.head.i == t.i:
+            return t
+    return doc[hit.end - 1]
+
+
+def _np_bounds(doc: Doc, head: Token, name_at: list[Hit | None]) -> tuple[int, int]:
+    start = head.i
+    for child in head.lefts:
+        if child.dep_ in LEFT_DEPS:
+            start = min(start, child.left_edge.i)
+    end = head.i + 1
+    hit = name_at[head.i]
+    if hit is not None:
+        start, end = min(start, hit.start), max(end, hit.end)
+    while start < head.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return start, end
+
+
+def _content_start(doc: Doc, start: int, end: int) -> int:
+    """Skip leading determiners, possessive pronouns and punctuation."""
+    while start < end - 1 and (doc[start].pos_ in ("DET", "PUNCT", "SPACE") or doc[start].tag_ == "PRP$"):
+        start += 1
+    return start
+
+
+@dataclass
+class Description:
+    country: str | None = None
+    country_name: str | None = None
+    sector: str | None = None
+    role: str | None = None
+    org_sector: str | None = None
+    countries: tuple[str, ...] = ()
+
+
+def _describe(doc: Doc, start: int, end: int, skip: tuple[int, int], name_at, term_at) -> Description:
+    """Country, sector and role said by the modifiers of a noun phrase (outside `skip`)."""
+    countries: list[tuple[str, str]] = []
+    strong = weak = org_sector = role = None
+    seen: set[int] = set()
+    for i in range(start, end):
+        if skip[0] <= i < skip[1]:
+            continue
+        hit = name_at[i]
+        if hit is not None and id(hit) not in seen:
+            seen.add(id(hit))
+            e = hit.entry
+            if e.kind in ("country", "demonym", "capital"):
+                countries.append((e.country, e.name))
+            elif e.kind in ("org", "igo") and e.country:
+                countries.append((e.country, e.name))
+                org_sector = e.sector or org_sector
+            elif e.kind == "person":
+                continue
+            continue
+        term_hit = term_at[i]
+        if term_hit is not None and term_hit.start == i:
+            term = term_hit.term
+            if term.sector:
+                if term.strong:
+                    strong = term.sector
+                else:
+                    weak = term.sector
+            if term.kind == "person":
+                role = doc[term_hit.start:term_hit.end].text
+    d = Description(sector=strong or weak or org_sector, role=role, org_sector=org_sector)
+    if countries:
+        distinct = tuple(dict.fromkeys(c for c, _ in countries))
+        d.country, d.country_name = countries[-1]
+        d.countries = distinct
+    return d
+
+
+def _is_place(tok: Token, lex: Lexicon) -> bool:
+    """A country or capital governed by a locative preposition ("in Belarus")."""
+    t = tok
+    while t.dep_ in ("conj", "appos") and t.head.i != t.i:
+        t = t.head
+    if t.dep_ != "pobj":
+        return False
+    prep = t.head
+    if prep.lower_ in lex.place_preps:
+        return True
+    return prep.lower_ == "of" and prep.head.lemma_.lower() in lex.place_nouns
+
+
+CAPITAL_ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "poss", "conj", "appos", "attr", "ROOT", "dative", "agent"})
+
+
+def _is_modifier(tok: Token) -> bool:
+    """A left modifier of a noun ("Chinese" in "Chinese and Belarusian soldiers", and "Belarusian")."""
+    t = tok
+    while t.dep_ == "conj" and t.head.i < t.i:
+        t = t.head
+    return t.dep_ in MODIFIER_DEPS and t.head.i > t.i
+
+
+def _candidate(doc: Doc, head: Token, name_at, term_at, lex: Lexicon, published: str | None) -> Candidate | None:
+    start, end = _np_bounds(doc, head, name_at)
+    hit = name_at[head.i]
+    entry = hit.entry if hit is not None else None
+    term_hit = term_at[head.i]
+
+    if entry is not None and entry.kind == "person" or entry is None and head.ent_type_ == "PERSON":
+        return _person(doc, head, start, end, hit, name_at, term_at, published)
+
+    if entry is not None and entry.kind in ("org", "igo"):
+        d = _describe(doc, start, end, (hit.start, hit.end), name_at, term_at)
+        country = entry.country
+        explicit = bool(country)
+        if entry.kind == "org" and d.country and d.country not in NON_STATE:
+            country, explicit = d.country, True       # "the Philippine Congress"
+        sector = entry.sector
+        if entry.kind == "igo" and d.sector and d.sector != "GOV":
+            sector = d.sector
+        return Candidate(head.i, hit.start, hit.end, entry.kind, country, sector, entry.name,
+                         is_name=True, explicit_country=explicit)
+
+    if term_hit is not None and head.pos_ in NOMINAL:
+        if term_hit.start >= start:
+            end = max(end, term_hit.end)           # "ministry of defense"
+        d = _describe(doc, start, end, (-1, -1), name_at, term_at)
+        cand = Candidate(head.i, _content_start(doc, start, end), end, term_hit.term.kind, d.country, d.sector,
+                         role=d.role, explicit_country=d.country is not None)
+        if d.country in NON_STATE:
+            cand.name = d.country_name
+        if len(d.countries) > 1:
+            cand.name = "|".join(d.countries)      # several countries: one actor each
+        return cand
+
+    if entry is not None and entry.kind in ("country", "capital"):
+        if entry.kind == "capital" and head.dep_ not in CAPITAL_ACTOR_DEPS:
+            return None
+        cand = Candidate(head.i, hit.start, hit.end, "country", entry.country,
+                         entry.sector if entry.kind == "capital" else None, entry.name,
+                         is_name=True, explicit_country=True)
+        cand.place = _is_place(head, lex)
+        return cand
+
+    if entry is not None and entry.kind == "demonym" and (head.pos_ in NOMINAL or head.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj")):
+        d = _describe(doc, start, end, (hit.start, hit.end), name_at, term_at)
+        return Candidate(head.i, _content_start(doc, start, end), end, "group", entry.country, d.sector,
+                         explicit_country=True)
+    return None
+
+
+def _person(doc: Doc, head: Token, start: int, end: int, hit: Hit | None, name_at, term_at, published) -> Candidate:
+    if hit is not None and hit.entry is not None and hit.entry.kind == "person":
+        n0, n1 = hit.start, hit.end
+        entry = hit.entry
+    else:
+        ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+        n0, n1 = (ent.start, ent.end) if ent is not None else (head.i, head.i + 1)
+        # Titles the recogniser folded into the name ("President Putin") are not the name.
+        while n0 < n1 - 1 and (term_at[n0] is not None or doc[n0].is_punct or doc[n0].pos_ == "DET"):
+            n0 += 1
+        while n1 > n0 + 1 and (doc[n1 - 1].tag_ == "POS" or doc[n1 - 1].is_punct):
+            n1 -= 1
+        entry = None
+        key = " ".join(norm(t.text) for t in doc[n0:n1])
+        entry = lexicon().by_name.get(key)
+    d = _describe(doc, min(start, n0), max(end, n1), (n0, n1), name_at, term_at)
+    cand = Candidate(head.i, n0, n1, "person", d.country, d.sector, doc[n0:n1].text, d.role,
+                     is_name=True, explicit_country=d.country is not None)
+    if entry is not None:
+        office, valid = entry.office_at(published)
+        cand.name = entry.name
+        if office is not None:
+            cand.country = cand.country or office.country
+            if cand.sector is None:
+                cand.sector = office.sector if valid else "ELI"
+            cand.role = cand.role or office.role
+    cand.person_key = norm(cand.name or "")
+    return cand
+
+
+# --------------------------------------------------------------------------- linking
+
+
+def _inherit_from_owner(doc: Doc, cands: dict[int, Candidate]) -> None:
+    """'the representative of the Belarusian armed forces': the head borrows country and sector."""
+    for cand in list(cands.values()):
+        if cand.is_name or (cand.country and cand.sector):
+            continue
+        head = doc[cand.head]
+        for prep in head.rights:
+            if prep.dep_ != "prep" or prep.lower_ not in OWNER_PREPS:
+                continue
+            for pobj in prep.children:
+                if pobj.dep_ != "pobj":
+                    continue
+                owner = cands.get(pobj.i)
+                if owner is None or owner.dropped or owner.kind == "person":
+                    continue
+                if not cand.country and owner.country:
+                    cand.country, cand.explicit_country = owner.country, True
+                    if owner.country in NON_STATE:
+                        cand.name = owner.name
+                if not cand.sector and owner.sector:
+                    cand.sector = owner.sector
+                if not owner.is_name:
+                    owner.dropped = True
+                    cand.end = max(cand.end, owner.end)
+                break
+
+
+def _merge_appositions(doc: Doc, cands: dict[int, Candidate]) -> None:
+    """'news agency Belta', 'the representative ..., General Vadim Denisenko': one actor."""
+    for cand in cands.values():
+        if not cand.is_name or cand.dropped:
+            continue
+        head = doc[cand.head]
+        partners = [c for c in head.children if c.dep_ == "appos"]
+        if head.dep_ == "appos":
+            partners.append(head.head)
+        for p in partners:
+            other = cands.get(p.i)
+            if other is None or other.is_name or other.dropped:
+                continue
+            if cand.country and other.country and cand.country != other.country:
+                continue
+            cand.country = cand.country or other.country
+            cand.explicit_country = cand.explicit_country or other.explicit_country
+            cand.sector = cand.sector or other.sector
+            if cand.kind == "person":
+                cand.role = cand.role or other.role
+            other.dropped = True
+
+
+def _consolidate_people(doc: Doc, cands: list[Candidate], covered: list[bool]) -> list[Candidate]:
+    """Every mention of one person gets the same code; short mentions are linked to the full name."""
+    persons = [c for c in cands if c.kind == "person" and not c.dropped and c.person_key]
+    # Short forms: the first and last word of every multi-word name ("Xi", "Ryzhenkov").
+    short: dict[str, str | None] = {}
+    for c in persons:
+        words = (c.name or "").split()
+        if len(words) < 2:
+            continue
+        for w in {words[0], words[-1]}:
+            k = norm(w)
+            if len(k) > 1:
+                short[k] = None if k in short and short[k] != c.person_key else c.person_key
+    for c in persons:
+        if " " not in c.person_key and short.get(c.person_key):
+            c.person_key = short[c.person_key]
+    people: dict[str, list[Candidate]] = {}
+    for c in persons:
+        people.setdefault(c.person_key, []).append(c)
+    best: dict[str, Candidate] = {}
+    for key, mentions in people.items():
+        top = max(mentions, key=lambda c: (" " in (c.name or ""), c.explicit_country, c.country is not None,
+                                           c.sector is not None, c.role is not None))
+        best[key] = top
+        for c in mentions:
+            c.country = c.country or top.country
+            c.sector = c.sector or top.sector
+            c.role = c.role or top.role
+            c.name = top.name
+    added: list[Candidate] = []
+    for t in doc:
+        if covered[t.i] or not t.text[:1].isupper() or t.pos_ not in NOMINAL:
+            continue
+        key = short.get(norm(t.text))
+        if key is None or t.dep_ == "compound" or any(c.dep_ == "compound" for c in t.children):
+            continue
+        top = best[key]
+        added.append(Candidate(t.i, t.i, t.i + 1, "person", top.country, top.sector, top.name, top.role,
+                               is_name=True, person_key=key))
+    return cands + added
+
+
+def _code(country: str | None, sector: str | None) -> str:
+    if country in NON_STATE:
+        return country + (sector if sector and sector not in ("GOV", country) else "")
+    if sector == "NGO" and not country:
+        return "NGO"
+    return (country or "---") + (sector or "")
+
+
+def _to_refs(doc: Doc, cand: Candidate) -> list[ActorRef]:
+    span = doc[cand.start:cand.end]
+    start, end = span.start_char, span.end_char
+    countries = [cand.country]
+    name = cand.name
+    if name and "|" in name and cand.kind != "person":   # "Chinese and Belarusian soldiers"
+        countries, name = name.split("|"), None
+    refs = []
+    for country in countries:
+        sector = cand.sector if cand.sector != country else None
+        refs.append(ActorRef(start=start, end=end, text=span.text, code=_code(country, sector),
+                             country=country, sector=sector, kind=cand.kind, name=name, role=cand.role))
+    return refs
+
+
+# --------------------------------------------------------------------------- entry point
 
 
 def resolve_actors(doc: Doc, published: str | None) -> list[ActorRef]:
-    """Every actor mention in `doc`, with doc character offsets."""
-    return []
+    """Every actor mention in `doc`, with doc character offsets, sorted by position."""
+    lex = lexicon()
+    hits = _match_names(doc, lex)
+    name_at: list[Hit | None] = [None] * len(doc)
+    for h in hits:
+        for i in range(h.start, h.end):
+            name_at[i] = h
+    term_at = _match_terms(doc, lex, name_at)
+    roots = {_hit_root(doc, h).i for h in hits}
+
+    cands: dict[int, Candidate] = {}
+    possessors: list[Token] = []
+    for t in doc:
+        hit = name_at[t.i]
+        if hit is not None:
+            if t.i not in roots:
+                continue
+        elif t.pos_ not in NOMINAL:
+            continue
+        if _is_modifier(t):
+            continue
+        if t.dep_ == "poss":
+            possessors.append(t)
+            continue
+        cand = _candidate(doc, t, name_at, term_at, lex, published)
+        if cand is not None:
+            cands[t.i] = cand
+    # A possessor is part of its head's phrase when the head is an actor ("China's military"),
+    # otherwise an actor of its own ("China's assumption of the chair").
+    for t in possessors:
+        owner = cands.get(t.head.i)
+        if owner is not None and not owner.is_name and owner.start <= t.i:
+            continue
+        cand = _candidate(doc, t, name_at, term_at, lex, published)
+        if cand is not None:
+            cands[t.i] = cand
+
+    _inherit_from_owner(doc, cands)
+    _merge_appositions(doc, cands)
+
+    kept = [c for c in cands.values() if not c.dropped and not c.place]
+    covered = [False] * len(doc)
+    for c in kept:
+        for i in range(c.start, c.end):
+            covered[i] = True
+    kept = _consolidate_people(doc, kept, covered)
+
+    refs: list[ActorRef] = []
+    for c in sorted(kept, key=lambda c: (c.start, c.end)):
+        if c.country is None and c.sector is None:
+            continue           # "the delegation", an unknown person: nothing to code
+        if c.country is None and c.kind != "person" and not _strong_sector(doc, c, term_at):
+            continue           # "officials", "forces" with no country: too vague
+        refs.extend(_to_refs(doc, c))
+    return refs
+
+
+def _strong_sector(doc: Doc, cand: Candidate, term_at) -> bool:
+    hit = term_at[cand.head]
+    return hit is not None and hit.term.strong and bool(hit.term.sector)

@@ -1,0 +1,185 @@
+"""The actor lexicon: country names, demonyms, capitals, IGOs, named organisations, office
+holders and role words from the `actors_*.tsv` data files, compiled once into token tries.
+
+Names are matched on token sequences (case-insensitive, with capitalisation checks so that
+"us" is not the US and "who" is not the WHO); role words are matched on lemmas, so
+"troops" finds the entry "troop". Everything is built once per process (`lexicon()`).
+"""
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import spacy
+from spacy.tokens import Token
+
+from tidings.resources import load_tsv
+
+# Which kind of name wins when two entries cover exactly the same tokens.
+PRIORITY = {"person": 6, "org": 5, "igo": 4, "country": 3, "capital": 2, "demonym": 1}
+# Sectors that stand in the country slot of a CAMEO code when no country is known.
+NON_STATE = {"IGO", "NGO", "IMG"}
+
+
+@dataclass(frozen=True)
+class Office:
+    country: str
+    sector: str
+    role: str
+    start: str
+    end: str
+
+    def holds(self, date: str) -> bool:
+        return (not self.start or date >= self.start) and (not self.end or date <= self.end + "-99")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One named thing: a country (by name, adjective or capital), IGO, organisation or person."""
+
+    kind: str                      # country, demonym, capital, igo, org, person
+    name: str                      # canonical name
+    country: str | None = None     # ISO alpha-3, IGO, NGO, IMG
+    sector: str | None = None
+    media: bool = False
+    offices: tuple[Office, ...] = ()
+
+    def office_at(self, date: str | None) -> tuple[Office | None, bool]:
+        """The office held at `date` (and True), or the nearest one in time (and False)."""
+        if not self.offices:
+            return None, False
+        if date:
+            day = date[:10]
+            for office in self.offices:
+                if office.holds(day):
+                    return office, True
+            past = [o for o in self.offices if o.start and o.start <= day]
+            if past:
+                return max(past, key=lambda o: o.start), False
+            return min(self.offices, key=lambda o: o.start or ""), False
+        # No date: the latest office (articles are mostly recent).
+        current = [o for o in self.offices if not o.end] or list(self.offices)
+        return max(current, key=lambda o: o.start or ""), True
+
+
+@dataclass(frozen=True)
+class Term:
+    """A role or organisation word ("ministry", "defense minister", "troop")."""
+
+    text: str
+    sector: str                    # may be empty
+    kind: str                      # person, group, org
+    strong: bool
+
+
+@dataclass
+class Lexicon:
+    names: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], Entry]]] = field(default_factory=dict)
+    terms: dict[str, list[tuple[tuple[str, ...], Term]]] = field(default_factory=dict)
+    place_preps: frozenset[str] = frozenset()
+    place_nouns: frozenset[str] = frozenset()
+    countries: dict[str, str] = field(default_factory=dict)     # iso3 -> name
+    by_name: dict[str, Entry] = field(default_factory=dict)     # normalised full name -> entry
+
+
+def norm(text: str) -> str:
+    """Matching form of a token: lower case, typographic apostrophes made plain."""
+    return text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").lower()
+
+
+def forms(token: Token) -> set[str]:
+    """The forms a role word may take in a doc: itself, its lemma, a naive singular."""
+    low = norm(token.text)
+    out = {low, token.lemma_.lower()}
+    if len(low) > 3 and low.endswith("ies"):
+        out.add(low[:-3] + "y")
+    elif len(low) > 2 and low.endswith("s") and not low.endswith("ss"):
+        out.add(low[:-1])
+    return out
+
+
+def case_ok(pattern: str, text: str) -> bool:
+    """An alias written in capitals matches only in capitals; a capitalised one only capitalised."""
+    letters = [c for c in pattern if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return text.replace("\u2019", "'") == pattern
+    if pattern[:1].isupper():
+        return text[:1].isupper() or not text[:1].isalpha()
+    return True
+
+
+def _split(cell: str) -> list[str]:
+    return [x.strip() for x in cell.split("|") if x.strip()]
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    tokenizer = spacy.blank("en").tokenizer
+    lex = Lexicon()
+    names: dict[str, list] = defaultdict(list)
+    seen: set[tuple[tuple[str, ...], Entry]] = set()
+
+    def add(alias: str, entry: Entry) -> None:
+        toks = tuple(t.text for t in tokenizer(alias))
+        if not toks:
+            return
+        key = tuple(norm(t) for t in toks)
+        if (key, entry) in seen:
+            return
+        seen.add((key, entry))
+        names[key[0]].append((key, toks, entry))
+
+    for row in load_tsv("actors_countries.tsv"):
+        iso3 = row["iso3"]
+        lex.countries[iso3] = row["name"]
+        country = Entry("country", row["name"], iso3)
+        for alias in [row["name"]] + _split(row.get("aliases", "")):
+            add(alias, country)
+        demonym = Entry("demonym", row["name"], iso3)
+        for alias in _split(row.get("adjectives", "")):
+            add(alias, demonym)
+        capital = Entry("capital", row["name"], iso3, "GOV")
+        for alias in _split(row.get("capital", "")):
+            add(alias, capital)
+
+    for row in load_tsv("actors_igos.tsv"):
+        entry = Entry("igo", row["name"], "IGO", row.get("sector") or None)
+        for alias in [row["name"]] + _split(row.get("aliases", "")):
+            add(alias, entry)
+
+    for row in load_tsv("actors_organisations.tsv"):
+        entry = Entry("org", row["name"], row.get("country") or None, row.get("sector") or None,
+                      media=row.get("kind") == "media")
+        for alias in [row["name"]] + _split(row.get("aliases", "")):
+            add(alias, entry)
+
+    offices: dict[str, list[Office]] = defaultdict(list)
+    aliases: dict[str, list[str]] = defaultdict(list)
+    for row in load_tsv("actors_people.tsv"):
+        offices[row["name"]].append(Office(row["country"], row.get("sector", ""), row.get("role", ""),
+                                           row.get("from", ""), row.get("to", "")))
+        aliases[row["name"]].extend(_split(row.get("aliases", "")))
+    for name, held in offices.items():
+        entry = Entry("person", name, offices=tuple(held))
+        for alias in dict.fromkeys([name] + aliases[name]):
+            add(alias, entry)
+            lex.by_name[" ".join(norm(t.text) for t in tokenizer(alias))] = entry
+
+    for key, items in names.items():
+        items.sort(key=lambda it: (-len(it[0]), -PRIORITY[it[2].kind]))
+    lex.names = dict(names)
+
+    terms: dict[str, list] = defaultdict(list)
+    for row in load_tsv("actors_sectors.tsv"):
+        term = Term(row["term"], row.get("sector", ""), row.get("kind", "group"), row.get("weight", "strong") != "weak")
+        key = tuple(norm(t.text) for t in tokenizer(row["term"]))
+        terms[key[0]].append((key, term))
+    for items in terms.values():
+        items.sort(key=lambda it: -len(it[0]))
+    lex.terms = dict(terms)
+
+    words = load_tsv("actors_place_words.tsv")
+    lex.place_preps = frozenset(r["word"].lower() for r in words if r.get("kind") == "preposition")
+    lex.place_nouns = frozenset(r["word"].lower() for r in words if r.get("kind") == "place_noun")
+    return lex
