@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from tidings.nlp.actors_lexicon import NON_STATE, Entry, Lexicon, Term, case_ok, forms, lexicon, norm
+from tidings.nlp.actors_lexicon import NON_STATE, Entry, Lexicon, Term, case_ok, forms, lexicon, make_code, norm
 from tidings.records import ActorRef
 
 # Dependents that belong to a noun phrase's left side ("the Belarusian Defense Ministry").
@@ -53,6 +53,8 @@ class Candidate:
     place: bool = False             # a country/capital used as a location: no actor
     dropped: bool = False
     person_key: str | None = None
+    np: tuple[int, int] = (0, 0)    # the whole noun phrase the mention was read from
+    absorbed_by: int | None = None  # head of the phrase this one was folded into ("of the army")
 
 
 # --------------------------------------------------------------------------- matching
@@ -99,7 +101,8 @@ def _inside_other_name(doc: Doc, start: int, end: int, entry: Entry) -> bool:
         return False
     # Titles inside the entity ("President Putin") do not make it another person.
     lex = lexicon()
-    return any(t.is_alpha and not any(f in lex.terms for f in forms(t)) for t in extra)
+    return any(t.is_alpha and norm(t.text) not in lex.names and not any(f in lex.terms for f in forms(t))
+               for t in extra)
 
 
 def _match_terms(doc: Doc, lex: Lexicon, taken: list[Hit | None]) -> list[Hit | None]:
@@ -123,7 +126,7 @@ def _match_terms(doc: Doc, lex: Lexicon, taken: list[Hit | None]) -> list[Hit | 
                 if not all(key[j] in token_forms[i + j] for j in range(size)):
                     continue
                 # "official" and "general" are roles only as nouns ("an official", not "official news")
-                if term.kind == "person" and doc[i + size - 1].pos_ not in NOMINAL:
+                if term.kind == "person" and size == 1 and doc[i].pos_ not in NOMINAL:
                     continue
                 found = Hit(i, i + size, term=term)
         if found:
@@ -194,8 +197,10 @@ def _describe(doc: Doc, start: int, end: int, skip: tuple[int, int], name_at, te
             elif e.kind in ("org", "igo") and e.country:
                 countries.append((e.country, e.name))
                 org_sector = e.sector or org_sector
-            elif e.kind == "person":
-                continue
+            elif e.kind == "person":                  # "the Biden administration"
+                office, _ = e.office_at(None)
+                if office is not None and office.country not in NON_STATE:
+                    countries.append((office.country, e.name))
             continue
         term_hit = term_at[i]
         if term_hit is not None and term_hit.start == i:
@@ -283,8 +288,9 @@ def _candidate(doc: Doc, head: Token, name_at, term_at, lex: Lexicon, published:
 
     if entry is not None and entry.kind == "demonym" and (head.pos_ in NOMINAL or head.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj")):
         d = _describe(doc, start, end, (hit.start, hit.end), name_at, term_at)
-        return Candidate(head.i, _content_start(doc, start, end), end, "group", entry.country, d.sector,
-                         explicit_country=True)
+        # "Bosnian Serbs": a people of another country is coded with the country it lives in
+        return Candidate(head.i, _content_start(doc, start, end), end, "group", d.country or entry.country,
+                         d.sector, explicit_country=True)
     return None
 
 
@@ -343,7 +349,7 @@ def _inherit_from_owner(doc: Doc, cands: dict[int, Candidate]) -> None:
                 if not cand.sector and owner.sector:
                     cand.sector = owner.sector
                 if not owner.is_name:
-                    owner.dropped = True
+                    owner.dropped, owner.absorbed_by = True, cand.head
                     cand.end = max(cand.end, owner.end)
                 break
 
@@ -359,6 +365,8 @@ def _merge_appositions(doc: Doc, cands: dict[int, Candidate]) -> None:
             partners.append(head.head)
         for p in partners:
             other = cands.get(p.i)
+            if other is not None and other.absorbed_by is not None:
+                other = cands.get(other.absorbed_by)  # "the commander of the army, Colonel X"
             if other is None or other.is_name or other.dropped:
                 continue
             if cand.country and other.country and cand.country != other.country:
@@ -369,6 +377,33 @@ def _merge_appositions(doc: Doc, cands: dict[int, Candidate]) -> None:
             if cand.kind == "person":
                 cand.role = cand.role or other.role
             other.dropped = True
+
+
+def _modifier_actors(doc: Doc, hits: list[Hit], roots: set[int], cands: dict[int, Candidate], lex: Lexicon) -> None:
+    """A country, IGO or organisation modifying a thing rather than an actor ("rejected a U.S.
+    request", "a Senegalese peace plan") is still a party to what happens; near a location
+    ("near the Polish border") it is not."""
+    phrase = [False] * len(doc)
+    for c in cands.values():
+        for i in range(min(c.np[0], c.start), max(c.np[1], c.end)):
+            phrase[i] = True
+    for hit in hits:
+        entry = hit.entry
+        if entry.kind not in ("country", "demonym", "igo", "org") or any(phrase[hit.start:hit.end]):
+            continue
+        root = _hit_root(doc, hit)
+        if root.i not in roots or not _is_modifier(root):
+            continue
+        head = root
+        while _is_modifier(head) and head.head.i != head.i:
+            head = head.head
+        if head.pos_ not in NOMINAL or _is_place(head, lex):
+            continue
+        kind = {"demonym": "country"}.get(entry.kind, entry.kind)
+        sector = entry.sector if entry.kind in ("org", "igo") else None
+        name = entry.name
+        cands[root.i] = Candidate(root.i, hit.start, hit.end, kind, entry.country, sector, name,
+                                  is_name=True, explicit_country=True, np=(hit.start, hit.end))
 
 
 def _consolidate_people(doc: Doc, cands: list[Candidate], covered: list[bool]) -> list[Candidate]:
@@ -413,14 +448,6 @@ def _consolidate_people(doc: Doc, cands: list[Candidate], covered: list[bool]) -
     return cands + added
 
 
-def _code(country: str | None, sector: str | None) -> str:
-    if country in NON_STATE:
-        return country + (sector if sector and sector not in ("GOV", country) else "")
-    if sector == "NGO" and not country:
-        return "NGO"
-    return (country or "---") + (sector or "")
-
-
 def _to_refs(doc: Doc, cand: Candidate) -> list[ActorRef]:
     span = doc[cand.start:cand.end]
     start, end = span.start_char, span.end_char
@@ -431,7 +458,7 @@ def _to_refs(doc: Doc, cand: Candidate) -> list[ActorRef]:
     refs = []
     for country in countries:
         sector = cand.sector if cand.sector != country else None
-        refs.append(ActorRef(start=start, end=end, text=span.text, code=_code(country, sector),
+        refs.append(ActorRef(start=start, end=end, text=span.text, code=make_code(country, sector),
                              country=country, sector=sector, kind=cand.kind, name=name, role=cand.role))
     return refs
 
@@ -466,6 +493,7 @@ def resolve_actors(doc: Doc, published: str | None) -> list[ActorRef]:
             continue
         cand = _candidate(doc, t, name_at, term_at, lex, published)
         if cand is not None:
+            cand.np = _np_bounds(doc, t, name_at)
             cands[t.i] = cand
     # A possessor is part of its head's phrase when the head is an actor ("China's military"),
     # otherwise an actor of its own ("China's assumption of the chair").
@@ -475,9 +503,11 @@ def resolve_actors(doc: Doc, published: str | None) -> list[ActorRef]:
             continue
         cand = _candidate(doc, t, name_at, term_at, lex, published)
         if cand is not None:
+            cand.np = _np_bounds(doc, t, name_at)
             cands[t.i] = cand
 
     _inherit_from_owner(doc, cands)
+    _modifier_actors(doc, hits, roots, cands, lex)
     _merge_appositions(doc, cands)
 
     kept = [c for c in cands.values() if not c.dropped and not c.place]
@@ -487,6 +517,10 @@ def resolve_actors(doc: Doc, published: str | None) -> list[ActorRef]:
             covered[i] = True
     kept = _consolidate_people(doc, kept, covered)
 
+    # "Vietnamese" inside "Vietnamese-led forces": the inner mention adds nothing
+    kept = [c for c in kept if not any(o is not c and o.start <= c.start and c.end <= o.end
+                                       and o.end - o.start > c.end - c.start and o.country == c.country
+                                       and c.kind != "person" for o in kept)]
     refs: list[ActorRef] = []
     for c in sorted(kept, key=lambda c: (c.start, c.end)):
         if c.country is None and c.sector is None:

@@ -80,7 +80,8 @@ class Lexicon:
     place_preps: frozenset[str] = frozenset()
     place_nouns: frozenset[str] = frozenset()
     countries: dict[str, str] = field(default_factory=dict)     # iso3 -> name
-    by_name: dict[str, Entry] = field(default_factory=dict)     # normalised full name -> entry
+    by_name: dict[str, Entry] = field(default_factory=dict)     # normalised person name -> person
+    named: dict[str, Entry] = field(default_factory=dict)       # normalised alias -> any entry
 
 
 def norm(text: str) -> str:
@@ -113,9 +114,39 @@ def _split(cell: str) -> list[str]:
     return [x.strip() for x in cell.split("|") if x.strip()]
 
 
+def make_code(country: str | None, sector: str | None) -> str:
+    """CAMEO-style code: country (or IGO/NGO/IMG, --- when unknown) followed by the sector."""
+    if country in NON_STATE:
+        return country + (sector if sector and sector not in ("GOV", country) else "")
+    if sector == "NGO" and not country:
+        return "NGO"
+    return (country or "---") + (sector or "")
+
+
+def entry_code(entry: Entry, date: str | None = None) -> str:
+    """The code a named thing stands for on its own (a person: the office held at `date`)."""
+    if entry.kind == "person":
+        office, valid = entry.office_at(date)
+        if office is None:
+            return "---"
+        return make_code(office.country, office.sector if valid else "ELI")
+    return make_code(entry.country, entry.sector if entry.kind in ("org", "igo", "capital") else None)
+
+
+def lookup(text: str) -> Entry | None:
+    """The entry a whole name stands for ("Reuters", "Belta", "Xi Jinping"), if any."""
+    lex = lexicon()
+    return lex.named.get(" ".join(norm(t.text) for t in _tokenizer()(text)))
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer():
+    return spacy.blank("en").tokenizer
+
+
 @functools.lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    tokenizer = spacy.blank("en").tokenizer
+    tokenizer = _tokenizer()
     lex = Lexicon()
     names: dict[str, list] = defaultdict(list)
     seen: set[tuple[tuple[str, ...], Entry]] = set()
@@ -129,6 +160,9 @@ def lexicon() -> Lexicon:
             return
         seen.add((key, entry))
         names[key[0]].append((key, toks, entry))
+        flat = " ".join(key)
+        if flat not in lex.named or PRIORITY[entry.kind] > PRIORITY[lex.named[flat].kind]:
+            lex.named[flat] = entry
 
     for row in load_tsv("actors_countries.tsv"):
         iso3 = row["iso3"]
