@@ -1,11 +1,594 @@
-"""Places: toponyms resolved to GeoNames entries. Work in progress."""
+"""Places: toponyms found in a parsed article and resolved to GeoNames entries.
+
+Three steps, each a plain function of the `Doc`:
+
+1. `find_mentions`: spaCy's GPE/LOC/FAC entities, the parts of "Springfield, Ill.", place
+   names the tagger calls ORG or PERSON or misses ("Minsk" as ORG) when the gazetteer
+   and the words around them agree it is a place, and place names inside names of
+   institutions ("the Shreveport Police Department").
+2. `disambiguate`: every mention gets its candidate entries from the gazetteer; a prior
+   (population, kind of place, primary or alternate name) is corrected by the document:
+   the state or country right after a comma, countries and states named or implied by
+   demonyms elsewhere in the article, and nearby candidates of the other mentions
+   (namesakes are told apart by their neighbours: the Paris near Tyler and Dallas is
+   Paris, Texas). Two rounds, the second with the first round's beliefs.
+3. `is_metonym`: a place name standing for its government ("Beijing said", "Minsk is
+   allied with Moscow", "Moscow's decision") is kept but marked: events must not take it
+   as their location.
+
+All word lists are data files (`places_cues.tsv`, `places_metonym_words.tsv`,
+`places_us_states.tsv`, `places_aliases.tsv`) read through `tidings.resources`.
+"""
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import functools
+import math
+from dataclasses import dataclass, field
 
+from spacy.tokens import Doc, Span, Token
+
+from tidings.nlp.gazetteer import Entry, Gazetteer, distance_km, fold_name, load_gazetteer
 from tidings.records import Place
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+OTHER_LABELS = {"ORG", "PERSON", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}
+MAX_CANDIDATES = 40
+NEAR_KM = 120.0          # two places this close support each other
+MIN_STRONG_CITY = 100_000  # a city this big is a place even where the tagger said ORG
+
+FEATURE_PRIOR = {
+    "continent": 3.0,
+    "country": 2.6,
+    "region": 4.0,
+    "admin1": 1.5,
+    "capital": 2.0,
+    "city": 0.0,
+    "admin2": -0.6,
+}
+
+
+# ---------------------------------------------------------------- word lists
+
+@dataclass(frozen=True)
+class _Cues:
+    locative: frozenset[str]
+    street: frozenset[str]
+    feature_noun: frozenset[str]
+    institution: frozenset[str]
+    title: frozenset[str]
+    admin_suffix: frozenset[str]
+    not_place: frozenset[str]
+    metonym_verb: frozenset[str]
+    metonym_noun: frozenset[str]
+    partner: frozenset[str]
+    state_abbrev: dict[str, tuple[str, bool]]   # "Ill." -> ("IL", ambiguous)
+
+
+@functools.lru_cache(maxsize=1)
+def _cues() -> _Cues:
+    from tidings.resources import load_tsv
+
+    kinds: dict[str, set[str]] = {}
+    for row in load_tsv("places_cues.tsv"):
+        kinds.setdefault(row["kind"], set()).add(row["word"])
+    meto: dict[str, set[str]] = {}
+    for row in load_tsv("places_metonym_words.tsv"):
+        meto.setdefault(row["kind"], set()).add(row["word"].lower())
+    abbrev = {r["abbreviation"]: (r["state"], r["ambiguous"] == "1") for r in load_tsv("places_us_states.tsv")}
+    return _Cues(
+        locative=frozenset(w.lower() for w in kinds.get("locative", ())),
+        street=frozenset(kinds.get("street", ())),
+        feature_noun=frozenset(kinds.get("feature_noun", ())),
+        institution=frozenset(kinds.get("institution", ())),
+        title=frozenset(kinds.get("title", ())),
+        admin_suffix=frozenset(kinds.get("admin_suffix", ())),
+        not_place=frozenset(kinds.get("not_place", ())),
+        metonym_verb=frozenset(meto.get("verb", ())),
+        metonym_noun=frozenset(meto.get("noun", ())),
+        partner=frozenset(meto.get("partner", ())),
+        state_abbrev=abbrev,
+    )
+
+
+# ---------------------------------------------------------------- mentions
+
+@dataclass
+class Mention:
+    """A stretch of text that may name a place, with what the text around it says."""
+
+    start: int                       # token offsets in the doc
+    end: int
+    text: str
+    label: str                       # the entity label it came from, "" for none
+    hint: tuple[str, str] | None = None   # (country, admin1) from "City, State"
+    forced: Entry | None = None      # a state abbreviation or a container after a comma
+    inside: bool = False             # part of an organisation's name ("Ohio State University")
+    candidates: list[tuple[Entry, float]] = field(default_factory=list)
+    beliefs: list[float] = field(default_factory=list)
+    chosen: Entry | None = None
+
+    @property
+    def key(self) -> str:
+        return fold_name(self.text)
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading article or direction word and a trailing possessive or dot."""
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct and doc[end - 1].text != "."
+                           or end - start > 1 and doc[end - 1].is_lower and doc[end - 1].is_alpha):
+        end -= 1   # "Beijing's", "the Asia-Pacific region" -> the name itself
+    return start, end
+
+
+def _state_of(gaz: Gazetteer, text: str, after_comma: bool) -> Entry | None:
+    """A US state written as an abbreviation ("Ill.", "W.Va.", "TX") or in full."""
+    abbrev = _cues().state_abbrev.get(text)
+    if abbrev and (after_comma or not abbrev[1]):
+        return gaz.state("US", abbrev[0])
+    return None
+
+
+def _container(gaz: Gazetteer, text: str) -> Entry | None:
+    """What may follow "City, ": a US state (abbreviated or not), a country, a province."""
+    state = _state_of(gaz, text, after_comma=True)
+    if state:
+        return state
+    for e, primary in gaz.lookup(text):
+        if primary and e.feature in ("admin1", "country", "admin2"):
+            return e
+    return None
+
+
+def _split_commas(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    parts, s = [], start
+    for i in range(start, end):
+        if doc[i].text == ",":
+            if i > s:
+                parts.append((s, i))
+            s = i + 1
+    if end > s:
+        parts.append((s, end))
+    return parts
+
+
+def _is_name_token(t: Token) -> bool:
+    return t.text[:1].isupper() and (t.is_alpha or t.text.replace(".", "").replace("-", "").isalpha())
+
+
+def _demonym(gaz: Gazetteer, text: str) -> str | None:
+    """The country of a demonym or its plural ("Belarusian", "Palestinians")."""
+    key = fold_name(text)
+    return gaz.demonyms.get(key) or (gaz.demonyms.get(key[:-1]) if key.endswith("s") else None)
+
+
+class _Finder:
+    """Collects the mentions of one doc; `taken` keeps them from overlapping."""
+
+    def __init__(self, doc: Doc, gaz: Gazetteer):
+        self.doc, self.gaz, self.cues = doc, gaz, _cues()
+        self.mentions: list[Mention] = []
+        self.taken = [False] * len(doc)
+        self.doc_keys: set[str] = set()     # names the doc uses as places elsewhere
+
+    # -- helpers
+    def locative_before(self, i: int) -> bool:
+        return i > 0 and self.doc[i - 1].lower_ in self.cues.locative and self.doc[i - 1].lower_ != "of"
+
+    def primary_entries(self, text: str) -> list[Entry]:
+        return [e for e, primary in self.gaz.lookup(text) if primary]
+
+    def add(self, start: int, end: int, label: str, hint=None, forced=None, inside: bool = False) -> Mention | None:
+        doc, gaz, cues = self.doc, self.gaz, self.cues
+        start, end = _trim(doc, start, end)
+        if start >= end or any(self.taken[start:end]):
+            return None
+        # "Laurel" + "County": the tagger often leaves the suffix out
+        if end < len(doc) and doc[end].text in cues.admin_suffix and not self.taken[end]:
+            if gaz.has_key(fold_name(doc[start:end + 1].text)):
+                end += 1
+        span = doc[start:end]
+        if forced is None and label in PLACE_LABELS:
+            forced = _state_of(gaz, span.text, after_comma=True)
+        if forced is None and _demonym(gaz, span.text) and not gaz.has_key(fold_name(span.text)):
+            return None   # "Sri Lankan", "Palestinians": demonyms are not toponyms
+        m = Mention(start, end, span.text, label, hint=hint, forced=forced, inside=inside)
+        self.mentions.append(m)
+        for i in range(start, end):
+            self.taken[i] = True
+        return m
+
+    def container_after(self, end: int) -> tuple[int, int, Entry] | None:
+        """ ", Ill." / ", Ohio" / ", Russia" right after a name."""
+        doc = self.doc
+        if not (end + 1 < len(doc) and doc[end].text == ","):
+            return None
+        j = k = end + 1
+        while k < len(doc) and k - j < 3 and _is_name_token(doc[k]):
+            k += 1
+        for stop in range(k, j, -1):
+            cont = _container(self.gaz, doc[j:stop].text)
+            if cont is not None and cont.feature != "admin2":
+                return j, stop, cont
+        return None
+
+    def add_with_container(self, start: int, end: int, label: str, inside: bool = False) -> None:
+        """Add a place span, reading "City, State" inside it or right after it."""
+        parts = _split_commas(self.doc, start, end)
+        if len(parts) == 1:
+            after = self.container_after(end)
+            if after:
+                parts.append((after[0], after[1]))
+        if len(parts) > 1:
+            outer = [(_container(self.gaz, self.doc[s:e].text), s, e) for s, e in parts[1:]]
+            hint = None
+            for cont, _, _ in outer:
+                if cont is not None and hint is None:
+                    hint = (cont.country, cont.admin1 if cont.feature != "country" else "")
+            self.add(parts[0][0], parts[0][1], label, hint=hint, inside=inside)
+            for cont, s, e in outer:
+                self.add(s, e, label, forced=cont)
+            return
+        self.add(start, end, label, inside=inside)
+
+    def is_place_name(self, start: int, end: int, label: str) -> bool:
+        """Is this name, which the tagger did not call a place, a place? When the doc
+        calls it a place elsewhere, when a state follows it ("Greer, S.C."), when it
+        opens a dateline, or when the gazetteer knows it well (a country, a state, a
+        capital, a big city) and nothing around it says person or institution."""
+        doc, cues = self.doc, self.cues
+        if start > 0 and doc[start - 1].text in cues.title:
+            return False
+        text = doc[start:end].text
+        if text in cues.not_place:
+            return False
+        entries = self.primary_entries(text)
+        if not entries:
+            return False
+        key = fold_name(text)
+        if key in self.doc_keys:
+            return True
+        after = self.container_after(end)
+        if after and any(e.country == after[2].country and (after[2].feature == "country" or e.admin1 == after[2].admin1)
+                         for e in entries):
+            return True
+        if self.dateline(start, end):
+            return True
+        if end < len(doc) and (doc[end].text in cues.institution or doc[end].text in cues.street):
+            return False
+        best = max(entries, key=lambda e: (FEATURE_PRIOR.get(e.feature, 0), e.population))
+        strong = best.feature in ("country", "admin1", "continent", "region", "capital") or (
+            best.feature == "city" and best.population >= MIN_STRONG_CITY
+        )
+        if label == "PERSON":
+            # people are named after places all the time: "Jackson", "Austin", "Paris Hilton"
+            return best.feature in ("country", "continent") or (strong and self.locative_before(start))
+        if strong:
+            return True
+        return self.locative_before(start) and best.population >= 1000
+
+    def dateline(self, start: int, end: int) -> bool:
+        """ "BEIRUT:" / "COLUMBUS, Ohio (AP) —": a capitalised place name opening a line."""
+        doc = self.doc
+        if not all(t.is_upper for t in doc[start:end]):
+            return False
+        first = start == 0 or "\n" in doc[start - 1].whitespace_ or doc[start].is_sent_start
+        return first and end < len(doc) and doc[end].text in (",", ":", "—", "-", "--", "(")
+
+    # -- phases
+    def place_entities(self) -> None:
+        for ent in self.doc.ents:
+            if ent.label_ in ("GPE", "LOC"):
+                self.add_with_container(ent.start, ent.end, ent.label_)
+            elif ent.label_ == "FAC":
+                start, end = _trim(self.doc, ent.start, ent.end)
+                if start < end and (self.gaz.has_key(fold_name(self.doc[start:end].text))
+                                    or self.doc[end - 1].text in self.cues.street):
+                    self.add_with_container(ent.start, ent.end, ent.label_)
+        self.doc_keys = {m.key for m in self.mentions if m.forced is None and self.gaz.has_key(m.key)}
+
+    def other_entities(self) -> None:
+        for ent in self.doc.ents:
+            if ent.label_ in ("GPE", "LOC", "NORP") or ent.label_ not in OTHER_LABELS | {"FAC"}:
+                continue
+            start, end = _trim(self.doc, ent.start, ent.end)
+            if start >= end or any(self.taken[start:end]):
+                continue
+            if self.is_place_name(start, end, ent.label_):
+                self.add_with_container(start, end, ent.label_)
+            elif ent.label_ in ("ORG", "FAC", "EVENT"):
+                self.inner_names(start, end)
+
+    def inner_names(self, start: int, end: int) -> None:
+        """Place names inside a name: "Shreveport Police Department", "University of
+        Rochester". Kept as places, marked as not where events happen."""
+        doc = self.doc
+        i = start
+        while i < end:
+            found = False
+            if _is_name_token(doc[i]) and not self.taken[i]:
+                for stop in range(min(end, i + 4), i, -1):
+                    if not all(_is_name_token(t) for t in doc[i:stop]):
+                        continue
+                    text = doc[i:stop].text
+                    if text in self.cues.not_place:
+                        continue
+                    key = fold_name(text)
+                    entries = self.primary_entries(text) if key in self.doc_keys or self.gaz.has_key(key) else []
+                    if entries and (key in self.doc_keys or self.strong(entries)):
+                        self.add(i, stop, "INSIDE", inside=True)
+                        i, found = stop, True
+                        break
+            if not found:
+                i += 1
+
+    @staticmethod
+    def strong(entries: list[Entry]) -> bool:
+        return any(e.feature in ("country", "admin1", "continent", "region", "capital")
+                   or e.feature == "city" and e.population >= MIN_STRONG_CITY for e in entries)
+
+    def untagged_names(self) -> None:
+        doc, gaz = self.doc, self.gaz
+        i = 0
+        while i < len(doc):
+            t = doc[i]
+            if self.taken[i] or t.ent_type_ or not _is_name_token(t):
+                i += 1
+                continue
+            j = i
+            while j < len(doc) and not self.taken[j] and not doc[j].ent_type_ and _is_name_token(doc[j]) and j - i < 4:
+                j += 1
+            found = False
+            for stop in range(j, i, -1):
+                text = doc[i:stop].text
+                state = _state_of(gaz, text, after_comma=i > 0 and doc[i - 1].text == ",")
+                if state is not None:
+                    self.add(i, stop, "", forced=state)
+                    found = True
+                    break
+                # a capital opening a sentence says nothing by itself
+                if t.is_sent_start and not self.locative_before(i) and fold_name(text) not in self.doc_keys \
+                        and not self.dateline(i, stop) and not self.container_after(stop):
+                    continue
+                if self.is_place_name(i, stop, ""):
+                    self.add_with_container(i, stop, "")
+                    found = True
+                    break
+            i = stop if found else j
+
+
+def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
+    """Every stretch of the doc that may name a place, in document order."""
+    finder = _Finder(doc, gaz or load_gazetteer())
+    finder.place_entities()
+    finder.other_entities()
+    finder.untagged_names()
+    finder.mentions.sort(key=lambda m: m.start)
+    return finder.mentions
+
+
+# ---------------------------------------------------------------- resolution
+
+def _prior(e: Entry, primary: bool, m: Mention) -> float:
+    score = 0.4 * math.log10(e.population + 1) + FEATURE_PRIOR.get(e.feature, 0.0)
+    score += 1.0 if primary else -1.5
+    if e.feature == "admin2" and m.text.split()[-1] in _cues().admin_suffix:
+        score += 2.5      # "Laurel County" written in full: the county, not the town
+    return score
+
+
+def _near(a: Entry, b: Entry) -> float:
+    """How much b being meant supports a being meant: close places, a place in a named
+    state, a state or country holding a named place; a little for the same country."""
+    if a is b:
+        return 0.0
+    small = ("city", "capital", "admin2")
+    same_country = a.country != "" and a.country == b.country
+    if a.feature in small and b.feature in small:
+        d = distance_km(a.lat, a.lon, b.lat, b.lon)
+        return 1.0 if d < NEAR_KM else 0.5 if d < 2.5 * NEAR_KM else 0.15 if same_country else 0.0
+    if b.feature == "admin1":
+        if same_country and a.admin1 == b.admin1 and a.feature != "admin1":
+            return 1.0
+        return 0.15 if same_country else 0.0
+    if b.feature == "country":
+        return 0.5 if same_country else 0.0
+    if a.feature == "admin1":
+        return 0.7 if same_country and b.admin1 == a.admin1 else 0.15 if same_country else 0.0
+    if a.feature == "country":
+        return 0.5 if same_country else 0.0
+    return 0.0
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    if not scores:
+        return []
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [x / total for x in exps]
+
+
+def disambiguate(mentions: list[Mention], doc: Doc, gaz: Gazetteer | None = None) -> None:
+    """Choose an entry for every mention that has candidates (sets `Mention.chosen`)."""
+    gaz = gaz or load_gazetteer()
+    priors: list[list[float]] = []
+    for m in mentions:
+        if m.forced is not None:
+            m.candidates = [(m.forced, 10.0)]
+        else:
+            found = gaz.lookup(m.text)
+            scored = [(e, _prior(e, primary, m)) for e, primary in found]
+            if m.hint:
+                cc, a1 = m.hint
+                scored = [(e, s + (8.0 if e.country == cc and (not a1 or e.admin1 == a1) else -4.0)) for e, s in scored]
+            scored.sort(key=lambda x: -x[1])
+            m.candidates = scored[:MAX_CANDIDATES]
+        priors.append([s for _, s in m.candidates])
+        m.beliefs = _softmax(priors[-1])
+
+    # countries named through demonyms ("Belarusian troops") count as named countries
+    demonym_countries: set[str] = set()
+    for ent in doc.ents:
+        if ent.label_ == "NORP":
+            cc = _demonym(gaz, ent.text)
+            if cc:
+                demonym_countries.add(cc)
+    demonym_entries = [e for e in (gaz.country(cc) for cc in demonym_countries) if e is not None]
+
+    groups: dict[str, list[int]] = {}
+    for n, m in enumerate(mentions):
+        if m.candidates:
+            groups.setdefault(m.key, []).append(n)
+
+    for _round in range(2):
+        # one belief per distinct name: the same name twice is one piece of evidence
+        name_beliefs = {k: (mentions[ns[0]].candidates, mentions[ns[0]].beliefs) for k, ns in groups.items()}
+        new_beliefs = {}
+        for key, ns in groups.items():
+            m = mentions[ns[0]]
+            if m.forced is not None or len(m.candidates) == 1:
+                continue
+            scores = []
+            for (e, prior) in m.candidates:
+                support = 0.0
+                for other, (cands, beliefs) in name_beliefs.items():
+                    if other == key:
+                        continue
+                    best = 0.0
+                    for (o, _), b in zip(cands, beliefs):
+                        if b < 0.02:
+                            continue
+                        v = _near(e, o) * b
+                        if v > best:
+                            best = v
+                    support += best
+                for o in demonym_entries:
+                    support += 0.5 * _near(e, o)
+                scores.append(prior + 1.6 * min(support, 4.0))
+            new_beliefs[key] = scores
+        for key, scores in new_beliefs.items():
+            for n in groups[key]:
+                # a hint on one occurrence ("Paris, Texas") holds for the name in the doc
+                mentions[n].beliefs = _softmax(scores)
+        for key, ns in groups.items():
+            hinted = [mentions[n] for n in ns if mentions[n].hint]
+            if hinted and len(ns) > 1:
+                for n in ns:
+                    if not mentions[n].hint:
+                        mentions[n].candidates = hinted[0].candidates
+                        mentions[n].beliefs = hinted[0].beliefs
+            # the first occurrence stands for the name in the next round
+    for m in mentions:
+        if m.candidates:
+            best = max(range(len(m.candidates)), key=lambda k: m.beliefs[k])
+            m.chosen = _city_for_city_region(m.candidates[best][0], m.candidates)
+
+
+def _city_for_city_region(chosen: Entry, candidates: list[tuple[Entry, float]]) -> Entry:
+    """A province that is a city's own ("Astana", "Beijing" as municipalities): the name
+    means the city. A state where the namesake city is a minority ("New York") stays."""
+    if chosen.feature not in ("admin1", "admin2"):
+        return chosen
+    for e, _ in candidates:
+        if (e.feature in ("city", "capital") and e.country == chosen.country and e.admin1 == chosen.admin1
+                and e.population >= 0.6 * chosen.population):
+            return e
+    return chosen
+
+
+# ---------------------------------------------------------------- metonymy
+
+def is_metonym(doc: Doc, start: int, end: int) -> bool:
+    """Does the place name at doc[start:end] stand for an actor?"""
+    cues = _cues()
+    head = doc[start:end].root
+    dep = head.dep_
+    gov = head.head
+    if dep in ("nsubj", "nsubjpass") and gov.pos_ in ("VERB", "AUX", "ADJ"):
+        if gov.lemma_.lower() in cues.metonym_verb:
+            return True
+        # "Minsk is allied with Moscow", "Beijing has been wary of"
+        if gov.lemma_.lower() in cues.partner or gov.text.lower() in cues.partner:
+            return True
+        for child in gov.children:
+            if child.dep_ in ("xcomp", "acomp") and child.lemma_.lower() in cues.metonym_verb | cues.partner:
+                return True
+        if gov.lemma_.lower() == "be" and any(c.dep_ == "acomp" and c.text.lower() in ("wary", "allied", "opposed", "ready", "willing") for c in gov.children):
+            return True
+    if dep == "poss" and gov.lemma_.lower() in cues.metonym_noun | {w.rstrip("s") for w in cues.metonym_noun}:
+        return True
+    if dep == "pobj" and gov.lower_ == "with" and gov.head.lower_ in cues.partner:
+        return True
+    if dep == "conj":
+        # "China and Belarus share interests": the conjunct shares the first name's role
+        first = head.head
+        while first.dep_ == "conj":
+            first = first.head
+        if first.ent_type_ in ("GPE",) and first.i < start:
+            return is_metonym(doc, first.i, first.i + 1)
+    return False
+
+
+# ---------------------------------------------------------------- entry point
+
+def _place(doc: Doc, m: Mention) -> Place:
+    span = doc[m.start:m.end]
+    text = span.text.rstrip("-–")          # "Beijing- and Moscow-led"
+    start, end = span.start_char, span.start_char + len(text)
+    e = m.chosen
+    # a place inside an organisation's name is not where an event happens either
+    metonym = m.inside or is_metonym(doc, m.start, m.end)
+    if e is None:
+        return Place(start, end, text, None, feature=_unresolved_feature(doc, m), metonym=metonym)
+    return Place(
+        start=start,
+        end=end,
+        text=text,
+        geonameid=e.geonameid,
+        name=e.name,
+        country=e.country or None,
+        lat=e.lat,
+        lon=e.lon,
+        feature="city" if e.feature == "capital" else e.feature,
+        metonym=metonym,
+    )
+
+
+def _unresolved_feature(doc: Doc, m: Mention) -> str:
+    last = doc[m.end - 1].text
+    cues = _cues()
+    if last in cues.street:
+        return "street"
+    if last in cues.feature_noun:
+        return "feature"
+    return "place"
+
+
+def _keep_unresolved(doc: Doc, m: Mention) -> bool:
+    """A name with no gazetteer entry is still a toponym when the tagger says it is a
+    place or a location, or when it is a street or a named feature."""
+    cues = _cues()
+    last = doc[m.end - 1].text
+    if m.label == "FAC":
+        return last in cues.street or last in cues.feature_noun
+    if m.label == "LOC":
+        return True
+    if m.label == "GPE":
+        return True
+    return False
 
 
 def resolve_places(doc: Doc) -> list[Place]:
-    """Every toponym in `doc`, with doc character offsets, resolved to GeoNames."""
-    return []
+    """Every toponym in `doc`, with doc character offsets, resolved to GeoNames where the
+    gazetteer has it; metonyms ("Beijing said") are kept and marked."""
+    gaz = load_gazetteer()
+    mentions = find_mentions(doc, gaz)
+    disambiguate(mentions, doc, gaz)
+    places = []
+    for m in mentions:
+        if m.chosen is None and not _keep_unresolved(doc, m):
+            continue
+        places.append(_place(doc, m))
+    return places
