@@ -1,0 +1,122 @@
+"""Near duplicates: the same wire story republished with small edits, by MinHash LSH.
+
+Texts are compared as sets of word 3-grams (case-folded `\\w+` tokens). A copy with a
+changed headline, a reworded sentence, a trimmed last paragraph or an added line of local
+context keeps a Jaccard similarity well above 0.5; two outlets writing their own story
+about the same happening share a few stock phrases and stay below 0.1 (see
+tests/test_ingest_dedup.py). The threshold is 0.5, checked on the MinHash estimate after
+the LSH lookup, so LSH's false candidates are dropped.
+
+A signature is 128 32-bit minimum hashes behind a 2-byte version tag (514 bytes), small
+enough to store with each article and to rebuild the index from on the next run.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+from collections.abc import Iterable
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from tidings.records import normalise_text
+
+SHINGLE_WORDS = 3
+NUM_PERM = 128
+THRESHOLD = 0.5
+SEED = 1
+_VERSION = b"M1"
+_WORD = re.compile(r"\w+")
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
+    """The word n-grams of a text (the whole text as one shingle if it is shorter)."""
+    words = _WORD.findall(normalise_text(text))
+    if len(words) <= size:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+def _hash32(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=4).digest(), "little")
+
+
+# The permutation scheme is pinned, so that signatures stored by one run stay comparable
+# with the next (datasketch >= 2.0).
+SCHEME = "affine32"
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_hash32, scheme=SCHEME)  # permutations made once
+
+
+def signature(text: str) -> bytes:
+    """A compact, storable MinHash signature of a text."""
+    grams = shingles(text)
+    m = _TEMPLATE.copy()
+    if grams:
+        m.update_batch(list(grams))
+    return _VERSION + m.hashvalues.astype("<u4").tobytes()
+
+
+def from_signature(sig: bytes) -> LeanMinHash:
+    """The MinHash a signature was made from (ValueError for a foreign or damaged one)."""
+    if not sig.startswith(_VERSION) or len(sig) != len(_VERSION) + 4 * NUM_PERM:
+        raise ValueError("not a Tidings MinHash signature of this version")
+    values = np.frombuffer(sig, dtype="<u4", offset=len(_VERSION)).astype(np.uint32)
+    return LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
+
+
+_EMPTY = struct.pack("<I", 0xFFFFFFFF) * NUM_PERM
+
+
+class NearDuplicateIndex:
+    """Finds, for each new article, an earlier one it is a lightly edited copy of.
+
+    Only originals are indexed: a copy points to its original, and a copy of a copy points
+    to the first original too.
+    """
+
+    def __init__(self, threshold: float = THRESHOLD) -> None:
+        self.threshold = threshold
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._order: dict[str, int] = {}
+        self._hashes: dict[str, LeanMinHash] = {}
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, bytes]], threshold: float = THRESHOLD) -> "NearDuplicateIndex":
+        """An index of stored originals, (id, signature) in the order they were first seen."""
+        index = cls(threshold)
+        for article_id, sig in pairs:
+            index.insert(article_id, sig)
+        return index
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._order
+
+    def insert(self, article_id: str, sig: bytes) -> None:
+        """Index an original without looking for its duplicates."""
+        if article_id in self._order or sig[len(_VERSION):] == _EMPTY:
+            return
+        m = from_signature(sig)
+        self._lsh.insert(article_id, m)
+        self._order[article_id] = len(self._order)
+        self._hashes[article_id] = m
+
+    def find(self, sig: bytes) -> str | None:
+        """The earliest indexed original this signature is a near duplicate of, if any."""
+        if sig[len(_VERSION):] == _EMPTY:
+            return None
+        m = from_signature(sig)
+        matches = [c for c in self._lsh.query(m) if self._hashes[c].jaccard(m) >= self.threshold]
+        return min(matches, key=self._order.__getitem__) if matches else None
+
+    def add(self, article_id: str, sig: bytes) -> str | None:
+        """Look up a new article: return its original's id, or index it and return None."""
+        if article_id in self._order:
+            return None
+        original = self.find(sig)
+        if original is None:
+            self.insert(article_id, sig)
+        return original
