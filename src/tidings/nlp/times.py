@@ -1,11 +1,504 @@
-"""Times: time expressions resolved to TimeML values. Work in progress."""
+"""Times: every time expression of a parsed article, resolved to a TimeML value.
+
+    resolve_times(doc, published) -> list[TimeRef]
+
+How it works, in one pass over each Doc that spaCy has already parsed:
+
+1. *Find*: the patterns of `data/times_patterns.tsv` (built from the word classes of
+   `data/times_words.tsv`) are run over the text; where matches overlap the longest wins.
+2. *Anchor*: the publication date; without one, the year is inferred from the text
+   (`infer_anchor`: "Monday, July 8" fixes the year to one in which July 8 was a Monday).
+3. *Tense*: the verb governing each expression in the dependency parse says whether it
+   lies behind the anchor ("met on Thursday") or ahead of it ("will last until July 19").
+4. *Normalise*: the rule named by the pattern (`times_rules.RULES`) computes the value;
+   ranges ("from Saturday to Monday") become one entry with `value` and `end_value`.
+"""
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import bisect
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date
 
+from spacy.tokens import Doc, Span, Token
+
+from tidings.nlp import times_calendar as cal
+from tidings.nlp.times_grammar import Lexicon, Pattern, lexicon, norm_key, patterns, trigger_words
+from tidings.nlp.times_rules import RULES, Groups, Situation, Value
 from tidings.records import TimeRef
 
+# entities whose words are names, not times ("Theresa May", "The Sunday Times")
+NAME_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "FAC", "LAW", "NORP", "GPE", "LOC",
+                         "LANGUAGE"})
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_WORD_BEFORE = re.compile(r"([\w'’.-]+)\W*$")
+
+
+@dataclass
+class Anchor:
+    """What relative expressions are resolved against."""
+
+    date: date | None                # the publication date, when known
+    year: int | None                 # its year, or the year inferred from the text
+    source: str                      # published, inferred, none
+
+    @property
+    def iso(self) -> str | None:
+        return self.date.isoformat() if self.date else None
+
+
+def parse_published(published: str | None) -> date | None:
+    """An ISO date or datetime string ('2024-07-09', '2024-07-09T10:00:00Z'), else None."""
+    if not published:
+        return None
+    m = _ISO_DATE.match(str(published).strip())
+    if m:
+        return cal.safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    try:
+        import dateparser  # only for the rare non-ISO publication date, never per token
+    except ImportError:     # pragma: no cover - dateparser is a dependency
+        return None
+    parsed = dateparser.parse(str(published), settings={"PREFER_DAY_OF_MONTH": "first"})
+    return parsed.date() if parsed else None
+
+
+# ---------------------------------------------------------------- finding candidates
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    pattern: Pattern
+    match: re.Match[str]
+
+
+_NUMBER_TRIGGER = re.compile(r"(?:1[0-9]|20)\d\d|\d.*[a-z:/-].*|[a-z].*\d.*|['’]\d0s", re.I)
+_SCAN = re.compile(r"[^\W\d_]+|['’]?\d[\w'’:/.-]*")
+_WORD_END = re.compile(r"[\w.'’-]*")
+WINDOW_BEFORE, WINDOW_AFTER = 60, 40
+
+
+def find_triggers(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Where the words that can carry a time expression are, by kind (month, unit, number ...)."""
+    triggers = trigger_words()
+    found: dict[str, list[tuple[int, int]]] = {}
+    for m in _SCAN.finditer(text):
+        word = m.group()
+        kinds = triggers.get(word.lower())
+        if kinds is None:
+            if not word[-1].isdigit() and not word[0].isdigit() and not _NUMBER_TRIGGER.fullmatch(word):
+                continue
+            if not _NUMBER_TRIGGER.fullmatch(word.rstrip(".")):
+                continue
+            kinds = _NUMBER_KIND
+        for kind in kinds:
+            found.setdefault(kind, []).append(m.span())
+    return found
+
+
+_NUMBER_KIND = frozenset({"number"})
+
+
+def _windows(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        start, end = max(0, s - WINDOW_BEFORE), min(len(text), e + WINDOW_AFTER)
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return [(s, m.end() if (m := _WORD_END.match(text, e)) else e) for s, e in out]
+
+
+def find_candidates(doc: Doc | None, text: str) -> list[Candidate]:
+    """Every match of every pattern near a time word, longest first (ties: the earlier pattern).
+
+    Running every pattern over the whole text would cost more than the rest of the layer;
+    a time expression always holds a time word (month, weekday, unit ...) or a year- or
+    clock-shaped number, so each pattern searches only the text around the words it can use.
+    """
+    out = []
+    triggers = find_triggers(text)
+    everywhere = [(0, len(text))]
+    for p in patterns():
+        if p.kinds:
+            spans = [sp for kind in p.kinds for sp in triggers.get(kind, ())]
+            if not spans:
+                continue
+            windows = _windows(spans, text)
+        else:
+            windows = everywhere
+        finditer = p.regex.finditer
+        for start, end in windows:
+            out.extend(Candidate(m.start(), m.end(), p, m) for m in finditer(text, start, end))
+    out.sort(key=lambda c: (c.start - c.end, c.pattern.priority, c.start))
+    return out
+
+
+# ---------------------------------------------------------------- tense
+
+@functools.lru_cache(maxsize=1)
+def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    lex = lexicon()
+    return (frozenset(lex.words("futureaux")), frozenset(lex.words("futurehead")), frozenset(lex.words("sayverb")))
+
+
+def governing_verb(span: Span) -> Token | None:
+    """The nearest verb above the expression in the dependency tree."""
+    tok = span.root
+    for _ in range(12):
+        if tok.pos_ in ("VERB", "AUX") and tok not in span:
+            return tok
+        if tok.head is tok:
+            break
+        tok = tok.head
+    return tok if tok.pos_ in ("VERB", "AUX") else None
+
+
+def clause_tense(span: Span) -> str | None:
+    """past, perfect, future, conditional, progressive, present, say (a present verb of
+    saying) or None, from the verb governing the expression and its auxiliaries."""
+    verb = governing_verb(span)
+    if verb is None:
+        return None
+    future_aux, future_heads, say_verbs = _cues()
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    words = {a.lower_ for a in auxes}
+    if words & future_aux and not ("going" in words and not any(a.lower_ == "to" for a in auxes)):
+        return "future"
+    if any(a.tag_ == "VBD" and a.lemma_ == "have" for a in auxes):
+        return "past"                 # "had been due to expire Friday"
+    if any(a.tag_ == "MD" for a in auxes):
+        return "conditional"          # would, could, may
+    # "plans to meet", "is expected to sign", "is due to arrive"
+    head = verb
+    for _ in range(3):
+        if any(c.lower_ == "to" and c.dep_ == "aux" for c in head.children) and head.head is not head and (
+                head.head.lemma_.lower() in future_heads or head.head.lower_ in future_heads):
+            return "future"
+        if head.dep_ not in ("xcomp", "ccomp", "advcl") or head.head is head:
+            break
+        head = head.head
+    tags = {verb.tag_} | {a.tag_ for a in auxes}
+    if "VBD" in tags:
+        return "past"
+    if any(a.lemma_ == "have" for a in auxes):
+        return "perfect"
+    if verb.tag_ == "VBN" and verb.dep_ in ("acl", "amod"):
+        return "past"
+    if verb.tag_ == "VBG" and any(a.lemma_ == "be" for a in auxes):
+        return "progressive"
+    if verb.tag_ in ("VBZ", "VBP") or (verb.tag_ == "VB" and any(a.tag_ in ("VBZ", "VBP") for a in auxes)):
+        return "say" if verb.lemma_.lower() in say_verbs else "present"
+    return None
+
+
+# which way each tense moves an expression from the anchor (0: the nearest reading)
+DIRECTION = {"past": -1, "perfect": -1, "say": -1, "future": 1, "progressive": 1, "conditional": 1,
+             "present": 0}
+# prepositions that look ahead: a deadline "until Tuesday" set in the present is still to come
+AHEAD_PREPOSITIONS = frozenset({"until", "till", "by", "through"})
+
+
+# ---------------------------------------------------------------- the situation of one match
+
+class DocInfo:
+    """What every match of one Doc shares: its text (read once: `doc.text` is rebuilt on
+    every access) and spaCy's entities as character intervals."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.text = doc.text
+        ents = list(doc.ents)
+        self.names = [(e.start_char, e.end_char) for e in ents if e.label_ in NAME_LABELS]
+        self.dates = [(e.start_char, e.end_char) for e in ents if e.label_ in ("DATE", "TIME")]
+        self.numbers = [(e.start_char, e.end_char) for e in ents
+                        if e.label_ in ("MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL")]
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+class MatchSituation(Situation):
+    def __init__(self, info: DocInfo, cand: Candidate, anchor: Anchor, forced: int | None = None,
+                 anchor_date: date | None = None):
+        self.info = info
+        self.cand = cand
+        self.anchor = anchor_date or anchor.date
+        self.year = anchor.year
+        self._forced = forced
+        self._span: Span | None = None
+        self._tense: str | None | bool = False
+
+    @property
+    def span(self) -> Span | None:
+        if self._span is None:
+            self._span = self.info.doc.char_span(self.cand.start, self.cand.end, alignment_mode="expand")
+        return self._span
+
+    def tense(self) -> str | None:
+        if self._tense is False:
+            self._tense = clause_tense(self.span) if self.span is not None and len(self.span) else None
+        return self._tense  # type: ignore[return-value]
+
+    def direction(self) -> int:
+        if self._forced is not None:
+            return self._forced
+        tense = self.tense()
+        if tense in (None, "present", "perfect", "progressive") and self.prev_word() in AHEAD_PREPOSITIONS:
+            return 1
+        return DIRECTION.get(tense or "", 0)
+
+    def prev_word(self) -> str:
+        return _before_word(self.info.text, self.cand.start)
+
+    def next_text(self) -> str:
+        return self.info.text[self.cand.end:self.cand.end + 40]
+
+    def prev_pos(self) -> str:
+        span = self.span
+        if span is None or span.start == 0:
+            return ""
+        return self.info.doc[span.start - 1].pos_
+
+    def last_pos(self) -> str:
+        span = self.span
+        return span[-1].pos_ if span is not None and len(span) else ""
+
+
+def _gate_ok(info: DocInfo, cand: Candidate, sit: MatchSituation, lex: Lexicon) -> bool:
+    if cand.pattern.rule != "holiday" and _inside(cand.start, cand.end, info.names):
+        return False
+    span = sit.span
+    if span is None or not len(span):
+        return False
+    gate = cand.pattern.gate
+    text = cand.match.group(0)
+    if gate == "year" and text.isdigit():
+        # a bare number is a year only where spaCy or a preposition says so
+        before = info.text[max(0, cand.start - 2):cand.start]
+        if "$" in before or "#" in before or re.match(r"\s*(%|percent|per\b)", sit.next_text()):
+            return False
+        if _overlaps(cand.start, cand.end, info.numbers):
+            return False
+        if not _overlaps(cand.start, cand.end, info.dates) and lex.get("yearprep", sit.prev_word()) is None:
+            return False
+    if gate == "noun" and span[-1].pos_ == "VERB":
+        return False
+    if gate == "entity" and cand.pattern.rule == "month" and _in_name(info, span, lex):
+        return False
+    if gate == "entity" and text == "May" and span[0].is_sent_start and not re.match(r"\s*(\d|,|\.)", sit.next_text()):
+        return False                  # "May I ...": the modal, not the month
+    if gate == "spoken" and re.match(r"[\s-]*(percent|per|%|dollars?|cents?|people|times)\b", sit.next_text()):
+        return False
+    return True
+
+
+def _in_name(info: DocInfo, span: Span, lex: Lexicon) -> bool:
+    """A month word inside a proper name spaCy did not mark ("Theresa May", "June Carter")."""
+    doc = info.doc
+
+    def name_word(i: int) -> bool:
+        if not 0 <= i < len(doc):
+            return False
+        tok = doc[i]
+        return (tok.pos_ == "PROPN" and tok.text[:1].isupper()
+                and lex.get("month", tok.text) is None and lex.get("weekday", tok.text) is None)
+
+    return name_word(span.start - 1) or (len(span) == 1 and name_word(span.end))
+
+
+def _normalise(info: DocInfo, cand: Candidate, anchor: Anchor, lex: Lexicon, forced: int | None = None,
+               anchor_date: date | None = None) -> Value | None:
+    sit = MatchSituation(info, cand, anchor, forced, anchor_date)
+    fn = RULES.get(cand.pattern.rule)
+    if fn is None:
+        return None
+    return fn(Groups(cand.match, cand.pattern.groups, lex), sit)
+
+
+# ---------------------------------------------------------------- the anchor
+
+def infer_anchor(doc: Doc | str, published: str | None, today: date | None = None) -> Anchor:
+    """The anchor of an article: its publication date, or a year inferred from its text.
+
+    Without a publication date, a weekday named with its date ("Monday, July 8") fixes
+    the year to the latest one, not after `today`, in which that date fell on that day;
+    failing that, the most frequent year written out in full dates ("July 8, 2024").
+    """
+    if isinstance(doc, Doc):
+        candidates = find_candidates(doc, doc.text)
+    else:
+        candidates = [Candidate(m.start(), m.end(), p, m) for p in patterns() if p.rule == "date"
+                      for m in p.regex.finditer(doc)]
+    return _anchor_from(candidates, published, lexicon(), today)
+
+
+def _anchor_from(candidates: list[Candidate], published: str | None, lex: Lexicon,
+                 today: date | None = None) -> Anchor:
+    d = parse_published(published)
+    if d is not None:
+        return Anchor(d, d.year, "published")
+    today = today or date.today()
+    constraints: list[tuple[int, int, int]] = []
+    years: dict[int, int] = {}
+    for cand in candidates:
+        if cand.pattern.rule != "date":
+            continue
+        g = Groups(cand.match, cand.pattern.groups, lex)
+        month, day, year = g.int("month") or g.int("mnum"), g.int("day"), g.int("year")
+        if not month or not day:
+            continue
+        if year:
+            years[year] = years.get(year, 0) + 1
+        elif g.has("weekday") and cal.valid_day(month, day):
+            constraints.append((month, day, g.int("weekday") or 0))
+    if constraints:
+        best: tuple[int, int] | None = None
+        for y in range(today.year, 1899, -1):
+            fits = sum(1 for (m, dd, wd) in constraints
+                       if (c := cal.safe_date(y, m, dd)) is not None and c.isoweekday() == wd and c <= today)
+            if fits and (best is None or fits > best[1]):
+                best = (y, fits)
+                if fits == len(constraints):
+                    break
+        if best is not None:
+            return Anchor(None, best[0], "inferred")
+    if years:
+        return Anchor(None, max(years, key=lambda y: (years[y], y)), "inferred")
+    return Anchor(None, None, "none")
+
+
+# ---------------------------------------------------------------- ranges
+
+def _range_join(text: str, a: TimeRef, b: TimeRef, lex: Lexicon) -> bool:
+    """True for 'from A to B', 'between A and B', 'A through B'."""
+    between = norm_key(text[a.end:b.start])
+    join = lex.get("rangejoin", between)
+    if join is None:
+        return False
+    opener = lex.get("rangeopen", _before_word(text, a.start))
+    if opener is not None:
+        return opener == join
+    return between in ("through", "-") and a.type == b.type == "DATE" and a.value is not None
+
+
+def _before_word(text: str, start: int) -> str:
+    m = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    return m.group(1).lower() if m else ""
+
+
+# ---------------------------------------------------------------- the entry point
 
 def resolve_times(doc: Doc, published: str | None) -> list[TimeRef]:
-    """Every time expression in `doc`, with doc character offsets."""
-    return []
+    """Every time expression in `doc`, with doc character offsets and TimeML values."""
+    info = DocInfo(doc)
+    text = info.text
+    if not text.strip():
+        return []
+    lex = lexicon()
+    candidates = find_candidates(doc, text)
+    anchor = _anchor_from(candidates, published, lex)
+    taken = bytearray(len(text))
+    chosen: list[tuple[Candidate, Value]] = []
+    for cand in candidates:
+        if any(taken[cand.start:cand.end]):
+            continue
+        sit = MatchSituation(info, cand, anchor)
+        if not _gate_ok(info, cand, sit, lex):
+            continue
+        fn = RULES.get(cand.pattern.rule)
+        value = fn(Groups(cand.match, cand.pattern.groups, lex), sit) if fn else None
+        if value is None:
+            continue
+        taken[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
+        chosen.append((cand, value))
+    chosen.sort(key=lambda cv: cv[0].start)
+    if anchor.date is not None:
+        _year_ago_quarters(info, chosen, anchor)
+    return _merge_ranges(info, chosen, anchor, lex)
+
+
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+
+
+def _year_ago_quarters(info: DocInfo, chosen: list[tuple[Candidate, Value]], anchor: Anchor) -> None:
+    """In a quarterly report, "a year ago" / "year-earlier" / "last year" compare with the same
+    quarter a year before: '$5 million in the third quarter, up from $3 million a year ago'."""
+    assert anchor.date is not None
+    last_year = f"{anchor.date.year - 1:04d}"
+    sent_starts = [s.start_char for s in info.doc.sents]
+    quarters = [(c.start, v.value) for c, v in chosen if v.value and _QUARTER.fullmatch(v.value)]
+    if not quarters:
+        return
+    for k, (cand, value) in enumerate(chosen):
+        if value.value != last_year or cand.pattern.rule not in ("ago", "year_ago_adj", "rel_unit"):
+            continue
+        here = bisect.bisect_right(sent_starts, cand.start) - 1
+        reach = 0 if cand.pattern.rule == "rel_unit" else 2
+        near = [(start, q) for start, q in quarters
+                if here - reach <= bisect.bisect_right(sent_starts, start) - 1 <= here]
+        if not near:
+            continue
+        before = [x for x in near if x[0] < cand.start]
+        _, q = (before or near)[-1 if before else 0]
+        m = _QUARTER.fullmatch(q or "")
+        if m:
+            shifted = f"{int(m.group(1)) - 1:04d}-Q{m.group(2)}"
+            chosen[k] = (cand, Value(value.type, shifted, value.end_value, True, value.date))
+
+
+
+def _ref(cand: Candidate, value: Value, anchor: Anchor) -> TimeRef:
+    return TimeRef(cand.start, cand.end, cand.match.group(0), value.type or cand.pattern.type, value.value,
+                   value.end_value, anchor.iso if value.relative else None)
+
+
+def _merge_ranges(info: DocInfo, chosen: list[tuple[Candidate, Value]], anchor: Anchor,
+                  lex: Lexicon) -> list[TimeRef]:
+    out: list[TimeRef] = []
+    i = 0
+    while i < len(chosen):
+        cand, value = chosen[i]
+        ref = _ref(cand, value, anchor)
+        if i + 1 < len(chosen):
+            nxt_cand, nxt_value = chosen[i + 1]
+            nxt = _ref(nxt_cand, nxt_value, anchor)
+            if ref.type in ("DATE", "TIME") and nxt.type == ref.type and ref.end_value is None \
+                    and nxt.start - ref.end < 12 and _range_join(info.text, ref, nxt, lex):
+                merged = _resolve_range(info, cand, value, nxt_cand, nxt_value, anchor, lex)
+                if merged is not None:
+                    out.append(merged)
+                    i += 2
+                    continue
+        out.append(ref)
+        i += 1
+    return out
+
+
+def _resolve_range(info: DocInfo, a: Candidate, av: Value, b: Candidate, bv: Value, anchor: Anchor,
+                   lex: Lexicon) -> TimeRef | None:
+    """One entry for a range; a relative start is resolved against the end (or the end against
+    the start when the range lies ahead), so 'from Saturday to Monday' never runs backwards."""
+    sit = MatchSituation(info, a, anchor)
+    if sit.direction() > 0 and av.date is not None:
+        bv2 = (_normalise(info, b, anchor, lex, forced=1, anchor_date=av.date)
+               if bv.relative and b.pattern.rule in ("weekday", "date") else bv)
+        av2: Value | None = av
+    elif bv.date is not None and av.relative and a.pattern.rule in ("weekday", "date"):
+        av2 = _normalise(info, a, anchor, lex, forced=-1, anchor_date=bv.date)
+        bv2 = bv
+    else:
+        av2, bv2 = av, bv
+    if av2 is None or bv2 is None:
+        return None
+    relative = av2.relative or bv2.relative
+    return TimeRef(a.start, b.end, info.text[a.start:b.end], av2.type, av2.value, bv2.value,
+                   anchor.iso if relative else None)

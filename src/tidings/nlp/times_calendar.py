@@ -1,0 +1,129 @@
+"""Calendar arithmetic for TimeML values: weeks, quarters, seasons, shifts by tense.
+
+`direction` is -1 (the expression lies behind the anchor: past tense), +1 (ahead: future)
+or 0 (unknown). Functions take and return `datetime.date` or TimeML strings.
+"""
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from datetime import date, timedelta
+
+SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+def iso(d: date) -> str:
+    return d.isoformat()
+
+
+def safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def valid_day(month: int, day: int, year: int | None = None) -> bool:
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    return day <= calendar.monthrange(year if year else 2000, month)[1]   # 2000: Feb 29 allowed
+
+
+def week_value(d: date, shift: int = 0) -> str:
+    y, w, _ = (d + timedelta(weeks=shift)).isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def month_value(year: int, month: int, shift: int = 0) -> str:
+    n = year * 12 + (month - 1) + shift
+    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+
+def quarter_of(d: date) -> int:
+    return (d.month - 1) // 3 + 1
+
+
+def quarter_value(year: int, quarter: int, shift: int = 0) -> str:
+    n = year * 4 + (quarter - 1) + shift
+    return f"{n // 4:04d}-Q{n % 4 + 1}"
+
+
+def weekday_date(anchor: date, weekday: int, direction: int, strict: bool = False) -> date:
+    """The date of ISO `weekday` (1=Monday) nearest the anchor in `direction`.
+
+    Behind (-1) or unknown (0): on or before the anchor (news reports what happened);
+    ahead (+1): on or after it. `strict` excludes the anchor day itself ("last Monday").
+    """
+    delta = weekday - anchor.isoweekday()
+    if direction > 0:
+        ahead = delta % 7
+        if strict and ahead == 0:
+            ahead = 7
+        return anchor + timedelta(days=ahead)
+    back = (-delta) % 7
+    if strict and back == 0:
+        back = 7
+    return anchor - timedelta(days=back)
+
+
+# Tense moves a date without a year behind or ahead of the anchor only when that keeps it
+# within this many days; otherwise the nearest reading wins. News that "extended the offer
+# to Nov. 20" in early November means this November, whatever the tense of "extended".
+TENSE_REACH_DAYS = 270
+
+
+def _choose_year(anchor: date, when: Callable[[int], date], direction: int) -> int:
+    years = (anchor.year - 1, anchor.year, anchor.year + 1)
+    dist = {y: (when(y) - anchor).days for y in years}
+    if direction:
+        fitting = [y for y in years if dist[y] * direction >= 0 and abs(dist[y]) <= TENSE_REACH_DAYS]
+        if fitting:
+            return min(fitting, key=lambda y: abs(dist[y]))
+    return min(years, key=lambda y: (abs(dist[y]), -y))
+
+
+def month_day_year(anchor: date, month: int, day: int, direction: int) -> int:
+    """The year of `month`/`day`: behind the anchor (-1), ahead of it (+1), or the nearest (0)."""
+    return _choose_year(anchor, lambda y: safe_date(y, month, day) or date(y, month, 28), direction)
+
+
+def month_year(anchor: date, month: int, direction: int, strict: bool = False) -> int:
+    """The year of a bare month name, as for `month_day_year` (a month counts from its middle).
+
+    `strict` (for "last June" / "next June") skips the anchor's own month and year:
+    "last February" said in March is a year back."""
+    if strict:
+        if direction < 0:
+            return anchor.year - 1
+        return anchor.year + 1 if month <= anchor.month else anchor.year
+    if month == anchor.month:
+        return anchor.year
+    return _choose_year(anchor, lambda y: date(y, month, 15), direction)
+
+
+def season_year(anchor: date, season: str, direction: int, strict: bool = False) -> int:
+    start = SEASON_START[season]
+    y = anchor.year
+    if direction < 0:
+        # the last such season that has begun (strict: that has ended) by the anchor
+        limit = anchor.month - 3 if strict else anchor.month
+        return y if start <= limit else y - 1
+    if direction > 0:
+        return y if start > anchor.month or (not strict and start >= anchor.month - 2) else y + 1
+    return y
+
+
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> date | None:
+    """The n-th ISO weekday of a month (n=-1: the last one)."""
+    days = [d for d in range(1, calendar.monthrange(year, month)[1] + 1)
+            if date(year, month, d).isoweekday() == weekday]
+    try:
+        return date(year, month, days[n - 1 if n > 0 else n])
+    except IndexError:
+        return None
+
+
+def years_with_weekday(month: int, day: int, weekday: int, latest: int, earliest: int = 1900) -> list[int]:
+    """Years (latest first) in which `month`/`day` falls on ISO `weekday`."""
+    return [y for y in range(latest, earliest - 1, -1)
+            if (d := safe_date(y, month, day)) is not None and d.isoweekday() == weekday]

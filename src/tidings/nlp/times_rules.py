@@ -1,0 +1,800 @@
+"""Normalisers: one function per `rule` of times_patterns.tsv, turning a match into a TimeML value.
+
+Each rule takes the match's groups (already looked up: `g.month` is 7 for "July") and a
+`Situation` (anchor date, inferred year, tense of the governing clause, the words around
+the match) and returns a `Value`, or None to reject the match. Rules are registered by
+name in `RULES`; the patterns file names the rule it wants.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from tidings.nlp import times_calendar as cal
+from tidings.nlp.times_grammar import Lexicon, lexicon, norm_key, parse_number, parse_spoken_year
+
+
+@dataclass
+class Value:
+    type: str
+    value: str | None
+    end_value: str | None = None
+    relative: bool = False           # computed from the anchor (so the TimeRef records it)
+    date: date | None = None         # the day it resolved to, when it is one day
+
+
+class Groups:
+    """A match's named groups: `g.text(name)` is what matched, `g.get(name)` what it means."""
+
+    def __init__(self, match: re.Match[str], classes: dict[str, str], lex: Lexicon):
+        self.match = match
+        self.classes = classes
+        self.lex = lex
+        self._cache: dict[str, Any] = {}
+
+    def text(self, name: str) -> str | None:
+        try:
+            return self.match.group(name)
+        except IndexError:
+            return None
+
+    def has(self, name: str) -> bool:
+        return self.text(name) is not None
+
+    def get(self, name: str) -> Any:
+        if name in self._cache:
+            return self._cache[name]
+        raw = self.text(name)
+        value: Any = None
+        if raw is not None:
+            cls = self.classes.get(name, name)
+            parser = PARSERS.get(cls)
+            value = parser(raw, self.lex) if parser else self.lex.get(cls, raw)
+        self._cache[name] = value
+        return value
+
+    def int(self, name: str) -> int | None:
+        v = self.get(name)
+        try:
+            return int(v) if v is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def all_text(self) -> str:
+        return self.match.group(0)
+
+
+def _parse_day(raw: str, lex: Lexicon) -> int | None:
+    m = re.match(r"\d+", raw)
+    return int(m.group()) if m else None
+
+
+def _parse_int(raw: str, lex: Lexicon) -> int | None:
+    return int(raw) if raw.isdigit() else None
+
+
+def _parse_yy(raw: str, lex: Lexicon) -> int:
+    yy = int(raw[-2:])
+    return 2000 + yy if yy < 50 else 1900 + yy
+
+
+def _parse_decade(raw: str, lex: Lexicon) -> str | None:
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) == 4:
+        return digits[:3]
+    if len(digits) == 2:
+        return ("20" if int(digits) < 30 else "19") + digits[0]
+    return None
+
+
+def _parse_clock(raw: str, lex: Lexicon) -> str | None:
+    word = lex.get("clockword", raw)
+    if word:
+        return word
+    t = norm_key(raw)
+    m = re.match(r"(\d{1,2})(?:[:.](\d\d))?", t)
+    if not m:
+        return None
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    pm = re.search(r"p\.?m|afternoon|evening|night", t)
+    am = re.search(r"a\.?m|morning", t)
+    if pm and hour < 12:
+        hour += 12
+    elif am and hour == 12:
+        hour = 0
+    if hour > 24 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+PARSERS: dict[str, Callable[[str, Lexicon], Any]] = {
+    "day": _parse_day, "day2": _parse_day, "mnum": _parse_int, "qnum": _parse_int, "cnum": _parse_int,
+    "year": _parse_int, "yy": _parse_yy, "decade": _parse_decade, "clock": _parse_clock,
+    "num": lambda raw, lex: parse_number(raw, lex),
+    "spokenyear": lambda raw, lex: parse_spoken_year(raw, lex),
+}
+
+
+class Situation:
+    """What a rule may know beyond the match: anchor, year, tense, and the words around it."""
+
+    anchor: date | None
+    year: int | None
+
+    def direction(self) -> int:          # -1 behind the anchor, +1 ahead, 0 unknown
+        raise NotImplementedError
+
+    def tense(self) -> str | None:
+        raise NotImplementedError
+
+    def prev_word(self) -> str:
+        raise NotImplementedError
+
+    def next_text(self) -> str:
+        raise NotImplementedError
+
+    def prev_pos(self) -> str:
+        raise NotImplementedError
+
+    def last_pos(self) -> str:
+        raise NotImplementedError
+
+
+Rule = Callable[[Groups, Situation], Value | None]
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        RULES[name] = fn
+        return fn
+    return register
+
+
+def _day(d: date, relative: bool = True) -> Value:
+    return Value("DATE", d.isoformat(), relative=relative, date=d)
+
+
+def _year_of(g: Groups, *names: str) -> int | None:
+    for n in names:
+        if g.has(n):
+            v = g.get(n)
+            if isinstance(v, (int, float)) and v:
+                return int(v)
+    return None
+
+
+def _rel(g: Groups, name: str = "rel") -> int | None:
+    v = g.get(name)
+    return int(v) if v is not None else None
+
+
+# ---------------------------------------------------------------- calendar dates
+
+def resolve_month_day(month: int, day: int, year: int | None, s: Situation,
+                      direction: int | None = None, weekday: int | None = None) -> Value | None:
+    if year is not None:
+        d = cal.safe_date(year, month, day)
+        return Value("DATE", d.isoformat(), date=d) if d else None
+    if not cal.valid_day(month, day):
+        return None
+    if s.anchor is not None:
+        if weekday:
+            # "Monday, Oct. 26": the year near the anchor in which that date is that weekday
+            fits = [y for y in (s.anchor.year - 1, s.anchor.year, s.anchor.year + 1)
+                    if (c := cal.safe_date(y, month, day)) is not None and c.isoweekday() == weekday]
+            if len(fits) == 1:
+                return _day(date(fits[0], month, day))
+        y = cal.month_day_year(s.anchor, month, day, s.direction() if direction is None else direction)
+        d = cal.safe_date(y, month, day)
+        return _day(d) if d else None
+    if s.year is not None:
+        d = cal.safe_date(s.year, month, day)
+        return Value("DATE", d.isoformat(), date=d) if d else None
+    return Value("DATE", f"XXXX-{month:02d}-{day:02d}")
+
+
+@rule("date")
+def date_rule(g: Groups, s: Situation) -> Value | None:
+    month = g.int("month") or g.int("mnum")
+    day = g.int("day") or g.int("dayord")
+    if not month or not day or day < 1:
+        return None
+    year = _year_of(g, "year", "spokenyear")
+    return resolve_month_day(month, day, year, s, weekday=g.int("weekday"))
+
+
+@rule("date_range")
+def date_range(g: Groups, s: Situation) -> Value | None:
+    start = date_rule(g, s)
+    month, day2 = g.int("month"), g.int("day2")
+    if start is None or not month or not day2 or start.date is None or day2 <= start.date.day:
+        return start if start and start.date is None and day2 else None
+    end = cal.safe_date(start.date.year, month, day2)
+    if end is None:
+        return None
+    return Value("DATE", start.value, end.isoformat(), start.relative, start.date)
+
+
+@rule("month_year")
+def month_year(g: Groups, s: Situation) -> Value | None:
+    month = g.int("month")
+    year = _year_of(g, "year", "spokenyear", "yy")
+    if not month or not year:
+        return None
+    return Value("DATE", f"{year:04d}-{month:02d}")
+
+
+@rule("month_relyear")
+def month_relyear(g: Groups, s: Situation) -> Value | None:
+    month, rel = g.int("month"), _rel(g)
+    if not month or rel is None:
+        return None
+    if s.anchor is None:
+        return Value("DATE", f"XXXX-{month:02d}") if s.year is None else None
+    return Value("DATE", f"{s.anchor.year + rel:04d}-{month:02d}", relative=True)
+
+
+def _abbreviated(lex: Lexicon, cls: str, word: str) -> bool:
+    """A bare abbreviation: a shorter form of a longer word of the same class and value."""
+    key = norm_key(word)
+    value = lex.get(cls, key)
+    return not key.endswith(".") and any(
+        w != key and len(w) > len(key) and w.startswith(key) and v == value for w, v in lex.values[cls].items())
+
+
+@rule("month")
+def month_rule(g: Groups, s: Situation) -> Value | None:
+    month = g.int("month")
+    if not month:
+        return None
+    word = g.text("month") or ""
+    rel = _rel(g)
+    if rel is None and not g.has("edge") and _abbreviated(g.lex, "month", word):
+        return None                   # "Jan" alone (no dot) is a name more often than a month
+    if s.anchor is None:
+        year = s.year
+        return Value("DATE", f"{year:04d}-{month:02d}" if year else f"XXXX-{month:02d}")
+    if rel is None:
+        y = cal.month_year(s.anchor, month, s.direction())
+    elif rel == 0:
+        y = s.anchor.year
+    else:
+        y = cal.month_year(s.anchor, month, rel, strict=True)
+    return Value("DATE", f"{y:04d}-{month:02d}", relative=True)
+
+
+@rule("year")
+def year_rule(g: Groups, s: Situation) -> Value | None:
+    year = _year_of(g, "year", "yy")
+    if year is None and g.has("spokenyear"):
+        year = g.get("spokenyear")
+        words = norm_key(g.text("spokenyear") or "").split()
+        if year is None or ("thousand" in words and not re.search(r"\byear\b", g.all_text, re.I)):
+            return None
+    if year is None:
+        return None
+    return Value("DATE", f"{year:04d}")
+
+
+@rule("decade")
+def decade_rule(g: Groups, s: Situation) -> Value | None:
+    if g.has("decadeword"):
+        v = g.get("decadeword")
+        text = norm_key(g.all_text)
+        m = re.search(r"\b(\d\d)[a-z]", text)
+        if m:
+            v = m.group(1) + str(v)[-1]
+        return Value("DATE", v) if v else None
+    v = g.get("decade")
+    return Value("DATE", v) if v else None
+
+
+@rule("century")
+def century_rule(g: Groups, s: Situation) -> Value | None:
+    n = g.int("ordinal") or g.int("cnum")
+    if not n or n < 1 or n > 30:
+        return None
+    return Value("DATE", f"{n - 1:02d}")
+
+
+# ---------------------------------------------------------------- quarters, halves, seasons
+
+def _latest_quarter(anchor: date) -> tuple[int, int]:
+    """The last quarter completed by the anchor (the one a news report is about)."""
+    q = cal.quarter_of(anchor) - 1
+    return (anchor.year, q) if q >= 1 else (anchor.year - 1, 4)
+
+
+@rule("quarter")
+def quarter_rule(g: Groups, s: Situation) -> Value | None:
+    q = g.int("ordinal") or g.int("qnum")
+    if q == -1:
+        q = 4
+    if not q or not 1 <= q <= 4:
+        if re.fullmatch(r"[1-4]Q", g.all_text.strip(), re.I):
+            q = int(g.all_text.strip()[0])
+        else:
+            return None
+    year = _year_of(g, "year", "year2", "ownyear")
+    if year is not None:
+        return Value("DATE", cal.quarter_value(year, q))
+    if s.anchor is None:
+        return Value("DATE", f"{s.year:04d}-Q{q}" if s.year else f"XXXX-Q{q}")
+    rel = _rel(g) if g.has("rel") else (_rel(g, "rel2") if g.has("rel2") else None)
+    if rel is not None:
+        return Value("DATE", f"{s.anchor.year + rel:04d}-Q{q}", relative=True)
+    y = s.anchor.year
+    if q > cal.quarter_of(s.anchor) and s.direction() <= 0:
+        y -= 1
+    return Value("DATE", f"{y:04d}-Q{q}", relative=True)
+
+
+@rule("quarter_this")
+def quarter_this(g: Groups, s: Situation) -> Value | None:
+    if s.anchor is None:
+        return None
+    words = norm_key(g.all_text)
+    if re.search(r"\b(this|current)\b", words) or s.direction() > 0:
+        return Value("DATE", cal.quarter_value(s.anchor.year, cal.quarter_of(s.anchor)), relative=True)
+    y, q = _latest_quarter(s.anchor)
+    return Value("DATE", cal.quarter_value(y, q), relative=True)
+
+
+@rule("quarter_year")
+def quarter_year(g: Groups, s: Situation) -> Value | None:
+    """'the 1988 quarter': the quarter being reported on, in that year; 'the 1988 period': the year."""
+    year = _year_of(g, "year")
+    if year is None:
+        return None
+    if "quarter" not in norm_key(g.all_text) or s.anchor is None:
+        return Value("DATE", f"{year:04d}")
+    return Value("DATE", cal.quarter_value(year, _latest_quarter(s.anchor)[1]))
+
+
+@rule("quarter_yearago")
+def quarter_yearago(g: Groups, s: Situation) -> Value | None:
+    if s.anchor is None:
+        return None
+    y, q = _latest_quarter(s.anchor)
+    return Value("DATE", cal.quarter_value(y - 1, q), relative=True)
+
+
+@rule("half")
+def half_rule(g: Groups, s: Situation) -> Value | None:
+    h = g.int("ordinal")
+    if h == -1:
+        h = 2
+    if h not in (1, 2):
+        return None
+    year = _year_of(g, "year", "year2")
+    if year is None:
+        if s.anchor is None:
+            return Value("DATE", f"{s.year:04d}-H{h}" if s.year else f"XXXX-H{h}")
+        rel = _rel(g) if g.has("rel") else (_rel(g, "rel2") if g.has("rel2") else 0)
+        year = s.anchor.year + (rel or 0)
+    if "'" in g.all_text or "’" in g.all_text:
+        return None
+    return Value("DATE", f"{year:04d}-H{h}", relative=year is None)
+
+
+@rule("season")
+def season_rule(g: Groups, s: Situation) -> Value | None:
+    season = g.get("season")
+    if not season:
+        return None
+    year = _year_of(g, "year", "spokenyear")
+    if year is not None:
+        return Value("DATE", f"{year:04d}-{season}")
+    rel = _rel(g)
+    if rel is None and not g.has("edge"):
+        # a bare season word needs a time preposition or article before it ("in the fall")
+        if s.prev_word() not in ("in", "this", "the", "during", "by", "until", "since", "through", "last",
+                                 "next", "that", "over", "early", "late", "mid") or s.last_pos() != "NOUN":
+            return None
+    if s.anchor is None:
+        return Value("DATE", f"{s.year:04d}-{season}" if s.year else f"XXXX-{season}")
+    if rel is None:
+        y = cal.season_year(s.anchor, season, s.direction())
+    elif rel == 0:
+        y = s.anchor.year
+    else:
+        y = cal.season_year(s.anchor, season, rel, strict=True)
+    return Value("DATE", f"{y:04d}-{season}", relative=True)
+
+
+# ---------------------------------------------------------------- relative to the anchor
+
+def shift_unit(anchor: date, unit: str, shift: int) -> str | None:
+    if unit == "year":
+        return f"{anchor.year + shift:04d}"
+    if unit == "month":
+        return cal.month_value(anchor.year, anchor.month, shift)
+    if unit == "week":
+        return cal.week_value(anchor, shift)
+    if unit == "weekend":
+        return cal.week_value(anchor, shift) + "-WE"
+    if unit == "quarter":
+        return cal.quarter_value(anchor.year, cal.quarter_of(anchor), shift)
+    if unit == "decade":
+        return f"{anchor.year // 10 + shift:03d}"
+    if unit == "century":
+        return f"{anchor.year // 100:02d}" if shift == 0 else None   # "the past century" is a span
+    if unit == "day":
+        return (anchor + timedelta(days=shift)).isoformat()
+    return None
+
+
+@rule("rel_unit")
+def rel_unit(g: Groups, s: Situation) -> Value | None:
+    unit = g.get("calunit")
+    rel = _rel(g) if g.has("rel") else 0
+    if unit is None or rel is None:
+        return None
+    if unit == "day" and rel != 0:
+        return None                   # "the next day" counts from a narrated day, not from publication
+    if s.anchor is None:
+        if unit == "year" and s.year is not None and rel == 0:
+            return Value("DATE", f"{s.year:04d}")
+        return Value("DATE", None)
+    if unit == "weekend" and rel == 0:
+        return weekend(g, s)
+    value = shift_unit(s.anchor, unit, rel)
+    return Value("DATE", value, relative=True) if value else None
+
+
+@rule("year_end")
+def year_end(g: Groups, s: Situation) -> Value | None:
+    year = s.anchor.year if s.anchor else s.year
+    return Value("DATE", f"{year:04d}-12" if year else "XXXX-12", relative=s.anchor is not None)
+
+
+@rule("the_year")
+def the_year(g: Groups, s: Situation) -> Value | None:
+    if re.match(r"\s+end(ed|ing)\b", s.next_text()):
+        return Value("DURATION", "P1Y")
+    year = s.anchor.year if s.anchor else s.year
+    return Value("DATE", f"{year:04d}" if year else None, relative=s.anchor is not None)
+
+
+@rule("weekend")
+def weekend(g: Groups, s: Situation) -> Value | None:
+    if s.anchor is None:
+        return Value("DATE", None)
+    rel = _rel(g) if g.has("rel") else None
+    if rel not in (None, 0):
+        return Value("DATE", shift_unit(s.anchor, "weekend", rel), relative=True)
+    direction = s.direction()
+    in_weekend = s.anchor.isoweekday() >= 6
+    shift = 0 if in_weekend or direction > 0 or rel == 0 else -1
+    return Value("DATE", shift_unit(s.anchor, "weekend", shift), relative=True)
+
+
+def _pod_suffix(g: Groups) -> str:
+    pod = g.get("pod")
+    return f"T{pod}" if pod else ""
+
+
+@rule("dayrel")
+def dayrel(g: Groups, s: Situation) -> Value | None:
+    shift = g.int("dayrel")
+    if shift is None:
+        return None
+    suffix = _pod_suffix(g)
+    kind = "TIME" if suffix else "DATE"
+    if s.anchor is None:
+        return Value(kind, None)
+    d = s.anchor + timedelta(days=shift)
+    return Value(kind, d.isoformat() + suffix, relative=True, date=d)
+
+
+@rule("last_night")
+def last_night(g: Groups, s: Situation) -> Value | None:
+    if s.anchor is None:
+        return Value("TIME", None)
+    shift = -1 if "last" in norm_key(g.all_text) else 0
+    d = s.anchor + timedelta(days=shift)
+    return Value("TIME", d.isoformat() + "TNI", relative=True, date=d)
+
+
+@rule("this_pod")
+def this_pod(g: Groups, s: Situation) -> Value | None:
+    pod = g.get("pod")
+    if not pod or norm_key(g.text("pod") or "").endswith("s"):
+        return None
+    if norm_key(g.all_text).startswith("the ") and s.prev_word() not in ("in", "during", "by", "until", "since"):
+        return None
+    if s.anchor is None:
+        return Value("TIME", None)
+    return Value("TIME", f"{s.anchor.isoformat()}T{pod}", relative=True, date=s.anchor)
+
+
+def resolve_weekday(weekday: int, rel: int | None, s: Situation) -> date | None:
+    if s.anchor is None:
+        return None
+    if rel in (-1, 1):
+        return cal.weekday_date(s.anchor, weekday, rel, strict=True)
+    return cal.weekday_date(s.anchor, weekday, s.direction())
+
+
+@rule("weekday")
+def weekday_rule(g: Groups, s: Situation) -> Value | None:
+    wd = g.int("weekday")
+    if not wd:
+        return None
+    suffix = _pod_suffix(g)
+    if suffix and norm_key(g.text("pod") or "").endswith("s"):
+        return Value("SET", f"XXXX-WXX-{wd}{suffix}")        # "Tuesday nights"
+    kind = "TIME" if suffix else "DATE"
+    d = resolve_weekday(wd, _rel(g) if g.has("rel") else None, s)
+    if d is None:
+        return Value(kind, None)
+    return Value(kind, d.isoformat() + suffix, relative=True, date=d)
+
+
+@rule("holiday")
+def holiday(g: Groups, s: Situation) -> Value | None:
+    spec = g.get("holiday")
+    if not spec:
+        return None
+    year = _year_of(g, "year")
+
+    def on(y: int) -> date | None:
+        if ":" in spec:
+            m, wd, n = (int(x) for x in spec.split(":"))
+            return cal.nth_weekday(y, m, wd, n)
+        mm, dd = (int(x) for x in spec.split("-"))
+        return cal.safe_date(y, mm, dd)
+
+    if year is None and s.anchor is not None:
+        d = on(s.anchor.year)
+        if d is None:
+            return None
+        direction = _rel(g) if g.has("rel") else s.direction()
+        if direction < 0 and d > s.anchor:
+            d = on(s.anchor.year - 1)
+        elif direction > 0 and d < s.anchor:
+            d = on(s.anchor.year + 1)
+        return _day(d) if d else None
+    year = year or s.year
+    if year is None:
+        return Value("DATE", f"XXXX-{spec}" if "-" in spec else None)
+    d = on(year)
+    return Value("DATE", d.isoformat(), date=d) if d else None
+
+
+@rule("clock")
+def clock(g: Groups, s: Situation) -> Value | None:
+    hm = g.get("clock")
+    if not hm:
+        return None
+    day: Value | None = None
+    if g.has("weekday"):
+        day = weekday_rule(g, s)
+    elif g.has("dayrel"):
+        day = dayrel(g, s)
+    elif g.has("month"):
+        day = date_rule(g, s)
+    elif s.anchor is not None:
+        day = Value("DATE", s.anchor.isoformat(), relative=True, date=s.anchor)
+    if day is None or day.value is None:
+        return Value("TIME", f"XXXX-XX-XXT{hm}")
+    return Value("TIME", f"{day.value[:10]}T{hm}", relative=day.relative, date=day.date)
+
+
+# ---------------------------------------------------------------- "two years ago"
+
+@rule("ago")
+def ago(g: Groups, s: Situation) -> Value | None:
+    unit = g.get("unit")
+    sign = g.int("dir") if g.has("dir") else -1
+    if unit is None or sign is None:
+        return None
+    n = g.get("num") if g.has("num") else (g.get("indef") if g.has("indef") else g.get("vague"))
+    if not g.has("num") and not g.has("indef") and not g.has("vague"):
+        n = "X"
+    if n is None:
+        return None
+    if n == "X" or str(n) == "X":
+        return Value("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF")
+    n = float(n)
+    if n != int(n):
+        return None
+    n = int(n) * sign
+    if s.anchor is None:
+        if unit == "Y" and s.year is not None:
+            return Value("DATE", f"{s.year + n:04d}")
+        return Value("DATE", None)
+    a = s.anchor
+    if unit == "D":
+        return _day(a + timedelta(days=n))
+    if unit in ("W", "2W"):
+        weeks = n * (2 if unit == "2W" else 1)
+        return _day(a + timedelta(weeks=weeks))
+    if unit == "M":
+        return Value("DATE", cal.month_value(a.year, a.month, n), relative=True)
+    if unit == "Q":
+        return Value("DATE", cal.quarter_value(a.year, cal.quarter_of(a), n), relative=True)
+    if unit == "Y":
+        return Value("DATE", f"{a.year + n:04d}", relative=True)
+    if unit == "10Y":
+        return Value("DATE", f"{a.year + 10 * n:04d}", relative=True)
+    if unit == "100Y":
+        return Value("DATE", f"{a.year // 100 + n:02d}", relative=True)
+    return None
+
+
+@rule("year_ago_adj")
+def year_ago_adj(g: Groups, s: Situation) -> Value | None:
+    if s.anchor is None:
+        return Value("DATE", f"{s.year - 1:04d}" if s.year else None)
+    return Value("DATE", f"{s.anchor.year - 1:04d}", relative=True)
+
+
+# ---------------------------------------------------------------- durations and sets
+
+def _number(n: float) -> str:
+    return str(int(n)) if n == int(n) else f"{n:g}"
+
+
+def period(n: float | str, unit: str) -> str | None:
+    """TimeML duration of n units: P11D, PT2H, P20Y (decades as years), P6M (quarters as months)."""
+    clock = unit.startswith("T")
+    base = unit[1:] if clock else unit
+    scale = 1
+    m = re.fullmatch(r"(\d+)([A-Z]+)", base)
+    if m:
+        scale, base = int(m.group(1)), m.group(2)
+    if n == "X":
+        vague = {("Y", 10): "DE", ("Y", 100): "CE", ("Y", 1000): "ML"}.get((base, scale), base)
+        return f"PTX{vague}" if clock else f"PX{vague}"
+    n = float(n) * scale
+    if base == "Q" and n == int(n):
+        n, base = n * 3, "M"
+    if n != int(n):
+        whole, frac = int(n), n - int(n)
+        smaller = {"Y": (12, "M"), "M": (30, "D"), "W": (7, "D"), "D": (24, "TH"), "TH": (60, "TM"),
+                   "TM": (60, "TS")}
+        key = "T" + base if clock else base
+        if key not in smaller:
+            return None
+        factor, sub = smaller[key]
+        part = frac * factor
+        if part != int(part):
+            return None
+        head = f"{whole}{base}" if whole else ""
+        if clock:
+            return f"PT{head}{int(part)}{sub[1]}"
+        if sub.startswith("T"):
+            return f"P{head}T{int(part)}{sub[1]}"
+        return f"P{head}{int(part)}{sub}"
+    return f"PT{_number(n)}{base}" if clock else f"P{_number(n)}{base}"
+
+
+@rule("duration")
+def duration(g: Groups, s: Situation) -> Value | None:
+    unit = g.get("unit")
+    if unit is None:
+        return None
+    unit_word = norm_key(g.text("unit") or "")
+    text = norm_key(g.all_text)
+    if re.match(r"\s+old\b", s.next_text()):
+        return None                    # an age: "52 years old"
+    if g.has("indef"):
+        if unit == "TS" or (unit == "Q" and re.match(r"\s+(of|percent|point)\b", s.next_text())):
+            return None                # "a second term", "a quarter of the vote"
+        if unit_word.endswith("s"):
+            return None
+        if not g.has("approx") and re.fullmatch(r"(a|an|one) \S+", text):
+            prev, prev_pos = s.prev_word(), s.prev_pos()
+            if prev_pos in ("NUM", "NOUN", "PROPN", "SYM") or prev in ("times", "once", "twice"):
+                return Value("SET", period(1, unit))
+        return Value("DURATION", period(float(g.get("indef") or 1), unit))
+    if g.has("num"):
+        n = g.get("num")
+        num_text = g.text("num") or ""
+        if n is None or n > 100000 or (re.fullmatch(r"(1[89]|20)\d\d", num_text) and unit != "TS"):
+            return None               # "the 1988 quarter" is a date, not 1988 quarters
+        if unit == "Q" and re.match(r"\s+(of|percent|point)\b", s.next_text()):
+            return None               # "three-quarters of its food"
+        return Value("DURATION", period(n, unit))
+    v = g.get("vague")
+    if v is None:
+        return None
+    return Value("DURATION", period(v if v == "X" else float(v), unit))
+
+
+@rule("duration_half")
+def duration_half(g: Groups, s: Situation) -> Value | None:
+    unit = g.get("unit")
+    n = g.get("num") if g.has("num") else g.get("indef")
+    if unit is None or n is None:
+        return None
+    value = period(float(n) + 0.5, unit)
+    return Value("DURATION", value) if value else None
+
+
+@rule("duration_vague")
+def duration_vague(g: Groups, s: Situation) -> Value | None:
+    unit = g.get("unit")
+    word = norm_key(g.text("unit") or "")
+    if unit is None or not word.endswith("s") or word in ("nights", "seconds") or unit == "TS":
+        return None
+    if unit == "Q" and norm_key(g.all_text) == word:
+        return None                   # bare "quarters" are rooms more often than time
+    if re.match(r"\s+old\b", s.next_text()):
+        return None
+    return Value("DURATION", period("X", unit))
+
+
+@rule("set_every")
+def set_every(g: Groups, s: Situation) -> Value | None:
+    unit = g.get("unit")
+    if unit is None:
+        return None
+    n = g.get("num") if g.has("num") else 1
+    if n is None:
+        return None
+    text = norm_key(g.all_text)
+    if re.search(r"\bother\b", text):
+        n = 2
+    if re.match(r"(once|twice|\S+ times)\b", text):
+        n = 1
+    if unit == "Q":
+        return Value("SET", f"P{_number(float(n))}Q")
+    return Value("SET", period(n, unit))
+
+
+@rule("set_weekday")
+def set_weekday(g: Groups, s: Situation) -> Value | None:
+    wd = g.int("weekday") or g.int("weekdays")
+    if not wd:
+        return None
+    return Value("SET", f"XXXX-WXX-{wd}{_pod_suffix(g)}")
+
+
+@rule("set_month")
+def set_month(g: Groups, s: Situation) -> Value | None:
+    month = g.int("month")
+    return Value("SET", f"XXXX-{month:02d}") if month else None
+
+
+@rule("set_season")
+def set_season(g: Groups, s: Situation) -> Value | None:
+    season = g.get("season")
+    return Value("SET", f"XXXX-{season}") if season else None
+
+
+@rule("set_pod")
+def set_pod(g: Groups, s: Situation) -> Value | None:
+    pod = g.get("pod")
+    return Value("SET", f"XXXX-XX-XXT{pod}") if pod else None
+
+
+@rule("set_word")
+def set_word(g: Groups, s: Situation) -> Value | None:
+    value = g.get("setword")
+    return Value("SET", value) if value else None
+
+
+@rule("fuzzy")
+def fuzzy(g: Groups, s: Situation) -> Value | None:
+    value = g.get("fuzzy")
+    if not value:
+        return None
+    word = norm_key(g.all_text)
+    nxt = s.next_text()
+    if word == "once" and (s.last_pos() != "ADV" or re.match(r"\s+(again|more|and)\b", nxt)
+                           or s.prev_word() in ("at", "all", "for")):
+        return None
+    if word in ("current", "recent", "future") and s.last_pos() not in ("ADJ", "NOUN", "PROPN"):
+        return None
+    if word == "the moment" and s.prev_word() not in ("at", "for"):
+        return None
+    if word == "the present" and s.prev_word() not in ("at", "until", "to", "for"):
+        return None
+    return Value("DATE", value)

@@ -1,0 +1,238 @@
+"""The times layer: time expressions found in real spaCy parses and resolved to TimeML values."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tidings.nlp.pipeline import load_nlp
+from tidings.nlp.times import Anchor, clause_tense, infer_anchor, parse_published, resolve_times
+from tidings.nlp.times_grammar import parse_number, parse_spoken_year
+from tidings.nlp.times_rules import period
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+PUBLISHED = "2024-07-09"          # a Tuesday
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def times(nlp, text: str, published: str | None = PUBLISHED) -> dict[str, tuple]:
+    doc = nlp(text)
+    out = {}
+    for t in resolve_times(doc, published):
+        assert doc.text[t.start:t.end] == t.text
+        out[t.text] = (t.type, t.value) if t.end_value is None else (t.type, t.value, t.end_value)
+    return out
+
+
+def value(nlp, text: str, expression: str, published: str | None = PUBLISHED) -> str | None:
+    found = times(nlp, text, published)
+    assert expression in found, f"{expression!r} not found in {found}"
+    return found[expression][1]
+
+
+# ---------------------------------------------------------------- anchoring and tense
+
+def test_weekday_follows_the_tense_of_its_verb(nlp):
+    assert value(nlp, "The two ministers met on Thursday in the capital.", "Thursday") == "2024-07-04"
+    assert value(nlp, "The two ministers will meet on Thursday in the capital.", "Thursday") == "2024-07-11"
+
+
+def test_weekday_equal_to_the_publication_weekday_is_that_day(nlp):
+    assert value(nlp, "The agency reported on Tuesday that the talks had failed.", "Tuesday") == "2024-07-09"
+
+
+def test_future_date_is_ahead_of_the_anchor(nlp):
+    assert value(nlp, "The drills will last until July 19, officials said.", "July 19") == "2024-07-19"
+
+
+def test_month_alone_in_the_past(nlp):
+    assert value(nlp, "In June, the army took part in a large exercise.", "June") == "2024-06"
+
+
+def test_month_named_ahead_of_a_recent_anchor(nlp):
+    # published in January: "in October" of a past-tense clause is last October
+    assert value(nlp, "Prices were much higher in October, traders said.", "October", "1998-01-08") == "1997-10"
+
+
+def test_deadline_set_in_the_past_tense_stays_near_the_anchor(nlp):
+    assert value(nlp, "The company extended its offer to Nov. 20, it said.", "Nov. 20", "1989-11-02") == "1989-11-20"
+
+
+def test_relative_weeks_months_years(nlp):
+    found = times(nlp, "Sales rose last week and will rise again next month. This year is better than last year.")
+    assert found["last week"] == ("DATE", "2024-W27")
+    assert found["next month"] == ("DATE", "2024-08")
+    assert found["This year"] == ("DATE", "2024")
+    assert found["last year"] == ("DATE", "2023")
+
+
+def test_days_relative_to_publication(nlp):
+    found = times(nlp, "The minister arrived yesterday and leaves tomorrow; the talks are today.")
+    assert found["yesterday"][1] == "2024-07-08"
+    assert found["tomorrow"][1] == "2024-07-10"
+    assert found["today"][1] == "2024-07-09"
+
+
+def test_years_ago(nlp):
+    assert value(nlp, "The plant closed two years ago.", "two years ago") == "2022"
+    assert value(nlp, "The plant closed ten days ago.", "ten days ago") == "2024-06-29"
+
+
+def test_range_is_one_entry_with_both_ends(nlp):
+    found = times(nlp, "A delegation visited the capital from Saturday to Monday, officials said.")
+    assert found["Saturday to Monday"] == ("DATE", "2024-07-06", "2024-07-08")
+
+
+def test_weekday_with_its_date_fixes_the_year(nlp):
+    # 1998-10-25 is a Sunday; the editorial "on Monday, Oct. 26" is the next day, not a year back
+    assert value(nlp, "The newspaper said in an editorial on Monday, Oct. 26, that it was wrong.",
+                 "Monday, Oct. 26", "1998-10-25") == "1998-10-26"
+
+
+def test_clause_tense(nlp):
+    doc = nlp("The army will hold drills on Friday.")
+    assert clause_tense(doc[6:7]) == "future"
+    doc = nlp("The army held drills on Friday.")
+    assert clause_tense(doc[5:6]) == "past"
+
+
+# ---------------------------------------------------------------- granularity and kinds
+
+def test_durations_with_number_words(nlp):
+    found = times(nlp, "The exercise will last eleven days and the mission about two and a half years.")
+    assert found["eleven days"] == ("DURATION", "P11D")
+    assert found["about two and a half years"] == ("DURATION", "P2Y6M")
+
+
+def test_duration_units(nlp):
+    found = times(nlp, "He waited three hours, then 45 minutes, over two decades of a 30-year career.")
+    assert found["three hours"][1] == "PT3H"
+    assert found["45 minutes"][1] == "PT45M"
+    assert found["over two decades"][1] == "P20Y"
+    assert found["30-year"][1] == "P30Y"
+
+
+def test_sets(nlp):
+    found = times(nlp, "The paper appears daily, the council meets every week and the market opens on Mondays.")
+    assert found["daily"] == ("SET", "P1D")
+    assert found["every week"] == ("SET", "P1W")
+    assert found["Mondays"] == ("SET", "XXXX-WXX-1")
+
+
+def test_fuzzy_references(nlp):
+    found = times(nlp, "Prices are now falling, they rose recently, and nobody knows the future.")
+    assert found["now"][1] == "PRESENT_REF"
+    assert found["recently"][1] == "PAST_REF"
+    assert found["the future"][1] == "FUTURE_REF"
+
+
+def test_decades_centuries_quarters_seasons(nlp):
+    found = times(nlp, "Growth slowed in the 1990s and in the 20th century; third-quarter profit rose "
+                       "and the group expects a recovery this summer.")
+    assert found["the 1990s"][1] == "199"
+    assert found["the 20th century"][1] == "19"
+    assert found["third-quarter"][1] == "2024-Q3" or found["third-quarter"][1] == "2024-Q2"
+    assert found["this summer"][1] == "2024-SU"
+
+
+def test_quarter_reported_early_in_the_next_quarter(nlp):
+    assert value(nlp, "The company said its third-quarter profit fell.", "third-quarter", "1989-11-02") == "1989-Q3"
+    assert value(nlp, "The company said fourth-quarter profit fell.", "fourth-quarter", "1998-01-20") == "1997-Q4"
+
+
+def test_a_year_ago_in_a_quarterly_report_is_that_quarter(nlp):
+    found = times(nlp, "Net income in the third quarter rose to $5 million from $3 million a year ago.",
+                  "1989-11-02")
+    assert found["the third quarter"][1] == "1989-Q3"
+    assert found["a year ago"][1] == "1988-Q3"
+
+
+def test_parts_of_day_and_clock_times(nlp):
+    found = times(nlp, "The blast came at 10:35 a.m. and the meeting ran on last night and this morning.")
+    assert found["10:35 a.m."] == ("TIME", "2024-07-09T10:35")
+    assert found["last night"] == ("TIME", "2024-07-08TNI")
+    assert found["this morning"] == ("TIME", "2024-07-09TMO")
+
+
+def test_spoken_years(nlp):
+    assert value(nlp, "The bank was founded in nineteen ninety-six.", "nineteen ninety-six") == "1996"
+    # a number, not a year
+    assert "twenty six" not in times(nlp, "The currency lost twenty six percent of its value.")
+
+
+def test_names_are_not_times(nlp):
+    found = times(nlp, "Theresa May spoke to reporters in London.")
+    assert not any("May" in k for k in found)
+
+
+# ---------------------------------------------------------------- without a publication date
+
+def test_year_inferred_from_a_weekday_with_its_date(nlp):
+    doc = nlp("The drills began on Monday, July 8 and the troops arrived on July 6.")
+    anchor = infer_anchor(doc, None, today=date(2025, 1, 1))
+    assert anchor == Anchor(None, 2024, "inferred")
+    found = times(nlp, "The drills began on Monday, July 8 and the troops arrived on July 6.", None)
+    assert found["Monday, July 8"][1] == "2024-07-08"
+    assert found["July 6"][1] == "2024-07-06"
+
+
+def test_nothing_to_anchor_on_keeps_what_is_knowable(nlp):
+    found = times(nlp, "The troops arrived on July 6 and stayed for eleven days. They left on Friday.", None)
+    assert found["July 6"][1] == "XXXX-07-06"
+    assert found["eleven days"][1] == "P11D"
+    assert found["Friday"][1] is None
+
+
+def test_parse_published():
+    assert parse_published("2024-07-09") == date(2024, 7, 9)
+    assert parse_published("2024-07-09T10:00:00Z") == date(2024, 7, 9)
+    assert parse_published(None) is None
+
+
+def test_numbers_and_periods():
+    assert parse_number("eleven") == 11
+    assert parse_number("twenty-four") == 24
+    assert parse_number("a hundred thirty") == 130
+    assert parse_number("2 1/2") == 2.5
+    assert parse_spoken_year("nineteen ninety-six") == 1996
+    assert parse_spoken_year("twenty twenty-four") == 2024
+    assert parse_spoken_year("twenty six") is None
+    assert period(11, "D") == "P11D"
+    assert period(1.5, "TM") == "PT1M30S"
+    assert period("X", "Y") == "PXY"
+    assert period(2, "Q") == "P6M"
+
+
+def test_empty_text(nlp):
+    assert resolve_times(nlp(""), PUBLISHED) == []
+
+
+# ---------------------------------------------------------------- the seed articles
+
+def _repaired(name: str) -> str:
+    """The seed text as the ingest cleaner leaves it: glued sentences split again."""
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    return re.sub(r"([a-z)]\.|U\.S\.)([A-Z])", r"\1 \2", text)
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not checked out beside the repository")
+@pytest.mark.parametrize("name,published,expected", [
+    ("000_9407ed76ebde09e5.txt", None, [("Monday, July 8", "2024-07-08", None), ("July 6", "2024-07-06", None),
+                                        ("Tuesday, July 9", "2024-07-09", None), ("July 11", "2024-07-11", None),
+                                        ("eleven days", "P11D", None)]),
+    ("004_8b0195210551c63e.txt", "2024-07-09", [("July 19", "2024-07-19", None), ("last week", "2024-W27", None),
+                                                ("Thursday", "2024-07-04", None), ("Tuesday", "2024-07-09", None),
+                                                ("Saturday to Monday", "2024-07-06", "2024-07-08"),
+                                                ("June", "2024-06", None)]),
+])
+def test_seed_articles(nlp, name, published, expected):
+    refs = resolve_times(nlp(_repaired(name)), published)
+    for text, want, want_end in expected:
+        got = [(r.value, r.end_value) for r in refs if text.lower() in r.text.lower() or r.text.lower() in text.lower()]
+        assert (want, want_end) in got, f"{text}: {got}"
