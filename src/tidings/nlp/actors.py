@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.attrs import LEMMA, LOWER, POS
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from tidings.nlp.actors_lexicon import NON_STATE, Entry, Lexicon, Term, case_ok, forms, lexicon, make_code, norm
@@ -27,6 +30,7 @@ MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "det", "nummod", "quantmo
 # Prepositions through which a role word takes the country/sector of its complement.
 OWNER_PREPS = frozenset({"of", "from"})
 NOMINAL = frozenset({"NOUN", "PROPN"})
+NOMINAL_IDS = frozenset(POS_IDS[p] for p in NOMINAL)
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
 
 
@@ -60,17 +64,26 @@ class Candidate:
 # --------------------------------------------------------------------------- matching
 
 
-def _match_names(doc: Doc, lex: Lexicon) -> list[Hit]:
+def _match_names(doc: Doc, lex: Lexicon, lower: list[int]) -> list[Hit]:
     """Longest non-overlapping matches of names (countries, demonyms, capitals, IGOs, orgs, people)."""
     hits: list[Hit] = []
-    keys = [norm(t.text) for t in doc]
+    keys: dict[int, str] = {}
+
+    def key_at(j: int) -> str:
+        if j not in keys:
+            keys[j] = norm(doc[j].text)
+        return keys[j]
+
     n = len(doc)
     i = 0
     while i < n:
+        if lower[i] not in lex.name_first_ids:
+            i += 1
+            continue
         found = None
-        for key, pattern, entry in lex.names.get(keys[i], ()):
+        for key, pattern, entry in lex.names.get(key_at(i), ()):
             size = len(key)
-            if i + size > n or tuple(keys[i:i + size]) != key:
+            if i + size > n or any(key_at(i + j) != key[j] for j in range(1, size)):
                 continue
             if not all(case_ok(p, doc[i + j].text) for j, p in enumerate(pattern)):
                 continue
@@ -105,25 +118,33 @@ def _inside_other_name(doc: Doc, start: int, end: int, entry: Entry) -> bool:
                for t in extra)
 
 
-def _match_terms(doc: Doc, lex: Lexicon, taken: list[Hit | None]) -> list[Hit | None]:
+def _match_terms(doc: Doc, lex: Lexicon, taken: list[Hit | None], lower: list[int], lemma: list[int]) -> list[Hit | None]:
     """Role/organisation words per token (longest phrase first), outside names."""
-    at: list[Hit | None] = [None] * len(doc)
-    token_forms = [forms(t) if t.is_alpha or t.text == "-" else {t.text} for t in doc]
     n = len(doc)
+    at: list[Hit | None] = [None] * n
+    ids = lex.term_word_ids
+    token_forms: list[set[str] | None] = [None] * n
+
+    def forms_at(j: int) -> set[str]:
+        f = token_forms[j]
+        if f is None:
+            f = token_forms[j] = forms(doc[j]) if lower[j] in ids or lemma[j] in ids else set()
+        return f
+
     i = 0
     while i < n:
-        if taken[i] is not None:
+        if taken[i] is not None or (lower[i] not in ids and lemma[i] not in ids):
             i += 1
             continue
         found = None
-        for first in token_forms[i]:
+        for first in forms_at(i):
             for key, term in lex.terms.get(first, ()):
                 size = len(key)
                 if found and size <= found.end - found.start:
                     continue
                 if i + size > n or any(taken[i + j] is not None for j in range(size)):
                     continue
-                if not all(key[j] in token_forms[i + j] for j in range(size)):
+                if not all(key[j] in forms_at(i + j) for j in range(1, size)):
                     continue
                 # "official" and "general" are roles only as nouns ("an official", not "official news")
                 if term.kind == "person" and size == 1 and doc[i].pos_ not in NOMINAL:
@@ -245,10 +266,12 @@ def _is_modifier(tok: Token) -> bool:
 
 
 def _candidate(doc: Doc, head: Token, name_at, term_at, lex: Lexicon, published: str | None) -> Candidate | None:
-    start, end = _np_bounds(doc, head, name_at)
     hit = name_at[head.i]
     entry = hit.entry if hit is not None else None
     term_hit = term_at[head.i]
+    if entry is None and term_hit is None and head.ent_type_ != "PERSON":
+        return None                                   # most nouns: not an actor
+    start, end = _np_bounds(doc, head, name_at)
 
     if entry is not None and entry.kind == "person" or entry is None and head.ent_type_ == "PERSON":
         return _person(doc, head, start, end, hit, name_at, term_at, published)
@@ -299,8 +322,12 @@ def _person(doc: Doc, head: Token, start: int, end: int, hit: Hit | None, name_a
         n0, n1 = hit.start, hit.end
         entry = hit.entry
     else:
-        ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
-        n0, n1 = (ent.start, ent.end) if ent is not None else (head.i, head.i + 1)
+        n0, n1 = head.i, head.i + 1
+        if head.ent_iob_ in ("B", "I"):
+            while n0 > 0 and doc[n0].ent_iob_ == "I":
+                n0 -= 1
+            while n1 < len(doc) and doc[n1].ent_iob_ == "I":
+                n1 += 1
         # Titles the recogniser folded into the name ("President Putin") are not the name.
         while n0 < n1 - 1 and (term_at[n0] is not None or doc[n0].is_punct or doc[n0].pos_ == "DET"):
             n0 += 1
@@ -406,7 +433,7 @@ def _modifier_actors(doc: Doc, hits: list[Hit], roots: set[int], cands: dict[int
                                   is_name=True, explicit_country=True, np=(hit.start, hit.end))
 
 
-def _consolidate_people(doc: Doc, cands: list[Candidate], covered: list[bool]) -> list[Candidate]:
+def _consolidate_people(doc: Doc, cands: list[Candidate], covered: list[bool], lower: list[int]) -> list[Candidate]:
     """Every mention of one person gets the same code; short mentions are linked to the full name."""
     persons = [c for c in cands if c.kind == "person" and not c.dropped and c.person_key]
     # Short forms: the first and last word of every multi-word name ("Xi", "Ryzhenkov").
@@ -436,8 +463,14 @@ def _consolidate_people(doc: Doc, cands: list[Candidate], covered: list[bool]) -
             c.role = c.role or top.role
             c.name = top.name
     added: list[Candidate] = []
-    for t in doc:
-        if covered[t.i] or not t.text[:1].isupper() or t.pos_ not in NOMINAL:
+    if not short:
+        return cands
+    short_ids = {get_string_id(k) for k in short}
+    for i in range(len(doc)):
+        if covered[i] or lower[i] not in short_ids:
+            continue
+        t = doc[i]
+        if not t.text[:1].isupper() or t.pos_ not in NOMINAL:
             continue
         key = short.get(norm(t.text))
         if key is None or t.dep_ == "compound" or any(c.dep_ == "compound" for c in t.children):
@@ -469,23 +502,28 @@ def _to_refs(doc: Doc, cand: Candidate) -> list[ActorRef]:
 def resolve_actors(doc: Doc, published: str | None) -> list[ActorRef]:
     """Every actor mention in `doc`, with doc character offsets, sorted by position."""
     lex = lexicon()
-    hits = _match_names(doc, lex)
+    if not len(doc):
+        return []
+    arr = doc.to_array([LOWER, LEMMA, POS]).tolist()
+    lower, lemma, pos = [a[0] for a in arr], [a[1] for a in arr], [a[2] for a in arr]
+    hits = _match_names(doc, lex, lower)
     name_at: list[Hit | None] = [None] * len(doc)
     for h in hits:
         for i in range(h.start, h.end):
             name_at[i] = h
-    term_at = _match_terms(doc, lex, name_at)
+    term_at = _match_terms(doc, lex, name_at, lower, lemma)
     roots = {_hit_root(doc, h).i for h in hits}
 
     cands: dict[int, Candidate] = {}
     possessors: list[Token] = []
-    for t in doc:
-        hit = name_at[t.i]
+    for i in range(len(doc)):
+        hit = name_at[i]
         if hit is not None:
-            if t.i not in roots:
+            if i not in roots:
                 continue
-        elif t.pos_ not in NOMINAL:
+        elif pos[i] not in NOMINAL_IDS:
             continue
+        t = doc[i]
         if _is_modifier(t):
             continue
         if t.dep_ == "poss":
@@ -515,12 +553,15 @@ def resolve_actors(doc: Doc, published: str | None) -> list[ActorRef]:
     for c in kept:
         for i in range(c.start, c.end):
             covered[i] = True
-    kept = _consolidate_people(doc, kept, covered)
+    kept = _consolidate_people(doc, kept, covered, lower)
 
     # "Vietnamese" inside "Vietnamese-led forces": the inner mention adds nothing
-    kept = [c for c in kept if not any(o is not c and o.start <= c.start and c.end <= o.end
-                                       and o.end - o.start > c.end - c.start and o.country == c.country
-                                       and c.kind != "person" for o in kept)]
+    by_country: dict[str | None, list[Candidate]] = {}
+    for c in kept:
+        by_country.setdefault(c.country, []).append(c)
+    kept = [c for c in kept if c.kind == "person" or not any(
+        o is not c and o.start <= c.start and c.end <= o.end and o.end - o.start > c.end - c.start
+        for o in by_country[c.country])]
     refs: list[ActorRef] = []
     for c in sorted(kept, key=lambda c: (c.start, c.end)):
         if c.country is None and c.sector is None:

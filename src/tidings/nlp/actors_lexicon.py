@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import spacy
+from spacy.strings import get_string_id
 from spacy.tokens import Token
 
 from tidings.resources import load_tsv
@@ -82,6 +83,10 @@ class Lexicon:
     countries: dict[str, str] = field(default_factory=dict)     # iso3 -> name
     by_name: dict[str, Entry] = field(default_factory=dict)     # normalised person name -> person
     named: dict[str, Entry] = field(default_factory=dict)       # normalised alias -> any entry
+    # Hashes of lower-case words that can start a name / be part of a role word: a cheap
+    # first filter over spaCy's token arrays, so most tokens are never looked at.
+    name_first_ids: frozenset[int] = frozenset()
+    term_word_ids: frozenset[int] = frozenset()
 
 
 def norm(text: str) -> str:
@@ -153,6 +158,8 @@ def lexicon() -> Lexicon:
 
     def add(alias: str, entry: Entry) -> None:
         toks = tuple(t.text for t in tokenizer(alias))
+        if len(toks) > 1 and toks[0].lower() == "the":
+            toks = toks[1:]             # the article belongs to the noun phrase, not the name
         if not toks:
             return
         key = tuple(norm(t) for t in toks)
@@ -212,6 +219,17 @@ def lexicon() -> Lexicon:
     for items in terms.values():
         items.sort(key=lambda it: -len(it[0]))
     lex.terms = dict(terms)
+
+    firsts = set()
+    for first in lex.names:
+        firsts.update({first, first.replace("'", "\u2019")})
+    lex.name_first_ids = frozenset(get_string_id(w) for w in firsts)
+    words = set()
+    for items in lex.terms.values():
+        for key, _ in items:
+            for w in key:
+                words.update({w, w + "s", w + "es"} | ({w[:-1] + "ies"} if w.endswith("y") else set()))
+    lex.term_word_ids = frozenset(get_string_id(w) for w in words)
 
     words = load_tsv("actors_place_words.tsv")
     lex.place_preps = frozenset(r["word"].lower() for r in words if r.get("kind") == "preposition")

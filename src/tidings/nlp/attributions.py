@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from spacy.attrs import LEMMA, LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from tidings.nlp.actors_lexicon import entry_code, lookup, norm
@@ -32,6 +34,7 @@ RELATIVE = frozenset({"WDT", "WP"})
 class Cues:
     verbs: dict[str, str]                          # lemma -> speaker position
     phrases: dict[str, list[tuple[tuple[str, ...], str]]]
+    ids: frozenset[int]                            # hashes of cue lemmas and first words
 
 
 @functools.lru_cache(maxsize=1)
@@ -47,7 +50,8 @@ def cues() -> Cues:
             verbs[cue] = row.get("speaker", "subject")
     for items in phrases.values():
         items.sort(key=lambda it: -len(it[0]))
-    return Cues(verbs, phrases)
+    words = set(verbs) | set(phrases)
+    return Cues(verbs, phrases, frozenset(get_string_id(w) for w in words))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -229,10 +233,22 @@ def find_attributions(doc: Doc, actors: list[ActorRef], outlet: str | None) -> l
     out: list[Attribution] = []
     outlet_entry = lookup(outlet) if outlet else None
     outlet_code = entry_code(outlet_entry) if outlet_entry is not None else None
+    if not len(doc):
+        return out
+    # Only tokens whose lemma or lower-case form is a cue are looked at.
+    arr = doc.to_array([LEMMA, LOWER]).tolist()
+    hot = [a[0] in table.ids or a[1] in table.ids for a in arr]
     for sent in doc.sents:
         found: list[Attribution] = []
+        if not any(hot[sent.start:sent.end]):
+            if outlet:
+                out.append(_outlets(sent, outlet, outlet_code))
+            continue
         quotes = _quote_spans(sent)
-        for tok in sent:
+        for i in range(sent.start, sent.end):
+            if not hot[i]:
+                continue
+            tok = doc[i]
             lemma = tok.lemma_.lower()
             if tok.pos_ in ("VERB", "AUX") and lemma in table.verbs:
                 position = table.verbs[lemma]
@@ -265,10 +281,14 @@ def find_attributions(doc: Doc, actors: list[ActorRef], outlet: str | None) -> l
         if found:
             out.extend(found)
         elif outlet:
-            out.append(Attribution(start=sent.start_char, end=sent.end_char, speaker=outlet,
-                                   speaker_code=outlet_code, cue=None,
-                                   claim_start=sent.start_char, claim_end=sent.end_char))
+            out.append(_outlets(sent, outlet, outlet_code))
     return out
+
+
+def _outlets(sent: Span, outlet: str, code: str | None) -> Attribution:
+    """A sentence no one else is named for: the outlet's own word."""
+    return Attribution(start=sent.start_char, end=sent.end_char, speaker=outlet, speaker_code=code, cue=None,
+                       claim_start=sent.start_char, claim_end=sent.end_char)
 
 
 def _attribution(doc: Doc, sent: Span, speaker: Token, cue: str, claim, actors: list[ActorRef]) -> Attribution:
