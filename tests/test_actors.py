@@ -165,3 +165,21 @@ def test_seed_articles(nlp):
             got = [a.code for a in found if want["text"] in a.text]
             assert any(c[:3] == want["country"] and (not want.get("sector") or want["sector"] in c[3:]) for c in got), \
                 (name, want, got)
+
+
+def test_subject_pronoun_stands_for_the_previous_subject(nlp):
+    found = actors(nlp, "Riga is allied with Vilnius. It has joint patrols with them. In May, it hosted a summit.")
+    pronouns = [a for a in found if a.text.lower() == "it"]
+    assert [a.code for a in pronouns] == ["LVAGOV", "LVAGOV"]
+    assert {a.name for a in pronouns} == {"Latvia"}
+
+
+def test_expletive_it_is_nobody(nlp):
+    found = actors(nlp, "Croatia signed the deal. It is expected that prices will fall.")
+    assert not [a for a in found if a.text == "It"]
+
+
+def test_country_modifying_an_event_is_a_party_but_not_near_a_border(nlp):
+    found = actors(nlp, "Moldova took part in a Romanian naval exercise near the Ukrainian border.")
+    assert [a.country for a in found if a.text == "Romanian"] == ["ROU"]
+    assert not [a for a in found if a.text == "Ukrainian"]

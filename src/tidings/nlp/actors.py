@@ -424,7 +424,8 @@ def _modifier_actors(doc: Doc, hits: list[Hit], roots: set[int], cands: dict[int
         head = root
         while _is_modifier(head) and head.head.i != head.i:
             head = head.head
-        if head.pos_ not in NOMINAL or _is_place(head, lex):
+        # "near the Polish border" is a place; "in a Russian exercise" is not
+        if head.pos_ not in NOMINAL or head.lemma_.lower() in lex.place_nouns and _is_place(head, lex):
             continue
         kind = {"demonym": "country"}.get(entry.kind, entry.kind)
         sector = entry.sector if entry.kind in ("org", "igo") else None
@@ -569,7 +570,57 @@ def resolve_actors(doc: Doc, published: str | None) -> list[ActorRef]:
         if c.country is None and c.kind != "person" and not _strong_sector(doc, c, term_at):
             continue           # "officials", "forces" with no country: too vague
         refs.extend(_to_refs(doc, c))
-    return refs
+    return _link_pronouns(doc, refs, lex)
+
+
+AGREES = {"person": ("person",), "thing": ("country", "org", "igo"), "group": ("group",)}
+EXPLETIVE_HEADS = frozenset({"be", "seem", "appear"})
+
+
+def _link_pronouns(doc: Doc, refs: list[ActorRef], lex: Lexicon) -> list[ActorRef]:
+    """A subject pronoun stands for the subject of the sentence before when they agree
+    ("Minsk is allied with Moscow. It has joint forces ..."); he/she fall back on the last
+    person named. Everything else about coreference is left alone."""
+    if not refs or not lex.pronouns:
+        return refs
+    starts = sorted((r.start, r.end, n) for n, r in enumerate(refs))
+    added: list[ActorRef] = []
+    previous: ActorRef | None = None
+    last_person: ActorRef | None = None
+    k = 0
+    for sent in doc.sents:
+        subject: ActorRef | None = None
+        for tok in sent:
+            if tok.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            ref = next((refs[n] for s, e, n in starts if s <= tok.idx < e), None)
+            if ref is None and tok.lower_ in lex.pronouns and not _expletive(tok):
+                agree = lex.pronouns[tok.lower_]
+                ante = previous if previous is not None and previous.kind in AGREES.get(agree, ()) else None
+                if ante is None and agree == "person":
+                    ante = last_person
+                if ante is not None:
+                    ref = ActorRef(tok.idx, tok.idx + len(tok.text), tok.text, ante.code, ante.country, ante.sector,
+                                   ante.kind, ante.name or ante.text, ante.role)
+                    added.append(ref)
+            if ref is not None and subject is None and tok.head.i == sent.root.i:
+                subject = ref
+        while k < len(starts) and starts[k][0] < sent.end_char:
+            if refs[starts[k][2]].kind == "person":
+                last_person = refs[starts[k][2]]
+            k += 1
+        previous = subject
+    if not added:
+        return refs
+    return sorted(refs + added, key=lambda r: (r.start, r.end))
+
+
+def _expletive(tok: Token) -> bool:
+    """'It is expected that ...', 'it seems to ...': no one."""
+    head = tok.head
+    clause = any(c.dep_ in ("ccomp", "xcomp", "csubj") for c in head.children)
+    passive = any(c.dep_ == "auxpass" for c in head.children)
+    return tok.lower_ == "it" and clause and (head.lemma_ in EXPLETIVE_HEADS or passive)
 
 
 def _strong_sector(doc: Doc, cand: Candidate, term_at) -> bool:

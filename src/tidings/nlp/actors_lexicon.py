@@ -80,6 +80,7 @@ class Lexicon:
     terms: dict[str, list[tuple[tuple[str, ...], Term]]] = field(default_factory=dict)
     place_preps: frozenset[str] = frozenset()
     place_nouns: frozenset[str] = frozenset()
+    pronouns: dict[str, str] = field(default_factory=dict)      # subject pronoun -> what it agrees with
     countries: dict[str, str] = field(default_factory=dict)     # iso3 -> name
     by_name: dict[str, Entry] = field(default_factory=dict)     # normalised person name -> person
     named: dict[str, Entry] = field(default_factory=dict)       # normalised alias -> any entry
@@ -234,4 +235,5 @@ def lexicon() -> Lexicon:
     words = load_tsv("actors_place_words.tsv")
     lex.place_preps = frozenset(r["word"].lower() for r in words if r.get("kind") == "preposition")
     lex.place_nouns = frozenset(r["word"].lower() for r in words if r.get("kind") == "place_noun")
+    lex.pronouns = {r["word"].lower(): r.get("agrees", "thing") for r in load_tsv("actors_pronouns.tsv")}
     return lex
