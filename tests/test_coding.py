@@ -1,0 +1,242 @@
+"""Event coding on sentences written for these tests, through the real annotate pipeline
+(spaCy model, actors, times, places, attributions), plus the seed articles."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tidings import resources
+from tidings.coding import code_events, explain_event
+from tidings.coding.codebook import Codebook, load_codebook, lookup
+from tidings.coding.explain import mark_sentence
+from tidings.coding.lexicon import load_lexicon, parse_pattern
+from tidings.ingest import article_from_record, read_paths
+from tidings.nlp.pipeline import annotate_articles, annotate_doc, load_nlp
+from tidings.resources import DataFileError
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
+
+
+def events(text: str, date: str = "2024-07-09"):
+    article = article_from_record({"id": "t", "text": text, "date": date}, "test")
+    (annotated,) = list(annotate_articles([article]))
+    return annotated.events
+
+
+def country(code):
+    return (code or "")[:3] or None
+
+
+def pairs(evs):
+    return {(country(e.source), country(e.target), e.code[:2]) for e in evs}
+
+
+# ---------------------------------------------------------------- codebook and lexicon
+
+
+def test_codebook_facts_and_parent_fallback():
+    info = lookup("0871")
+    assert info.name.startswith("Declare truce")
+    assert (info.root, info.goldstein, info.quad_class, info.plover) == ("08", 9.0, 2, "RETREAT")
+    assert lookup("1213").goldstein == -4.0          # blank in the table: taken from 121
+    assert lookup("08").plover == "CONCEDE"          # a root spanning two PLOVER types
+    assert lookup("02").plover == "REQUEST"
+    assert lookup("99") is None and lookup(None) is None
+
+
+def test_every_cameo_root_has_verb_or_noun_patterns():
+    lex = load_lexicon()
+    roots = {p.code[:2] for plist in (*lex.verbs.values(), *lex.nouns.values()) for p in plist}
+    assert roots >= {f"{n:02d}" for n in range(1, 21)}
+    book = load_codebook()
+    for plist in (*lex.verbs.values(), *lex.nouns.values()):
+        for p in plist:
+            assert p.code in book, p.rule
+
+
+def test_pattern_syntax():
+    p = parse_pattern("163", "verb", "impose|slap =sanction @on|against", 5)
+    assert p.heads == {"impose", "slap"} and p.objects == (frozenset({"sanction"}),)
+    assert p.target_preps == {"on", "against"} and p.specificity == 1
+    n = parse_pattern("062", "noun", "joint exercise +with")
+    assert n.heads == {"exercise"} and n.mods == (frozenset({"joint"}),) and n.children == (frozenset({"with"}),)
+    with pytest.raises(DataFileError):
+        parse_pattern("190", "verb", "attack village")  # extra words must be marked
+
+
+def test_a_users_own_codebook():
+    book = Codebook([{"code": "A1", "name": "Protest (local scheme)", "goldstein": "-3", "plover": "PROTEST"},
+                     {"code": "A12", "name": "Sit-in"}])
+    assert book.lookup("A12").goldstein == -3.0 and book.lookup("A12").plover == "PROTEST"
+
+
+def test_users_can_add_patterns_through_tidings_data(tmp_path, monkeypatch):
+    (tmp_path / "event_verbs.tsv").write_text("code\tpattern\tpriority\tflags\tnote\n193\tpepper\t0\t\tour jargon\n")
+    monkeypatch.setenv("TIDINGS_DATA", str(tmp_path))
+    resources.clear_cache()
+    load_lexicon.cache_clear()
+    try:
+        evs = events("Serbian police peppered the Kosovo border post on Friday.")
+        assert any(e.code == "193" and "pepper" in e.rule for e in evs)
+    finally:
+        monkeypatch.delenv("TIDINGS_DATA")
+        resources.clear_cache()
+        load_lexicon.cache_clear()
+
+
+# ---------------------------------------------------------------- who did what to whom
+
+
+def test_verb_with_object_and_clause_date_and_place():
+    (e,) = events("Russian troops attacked Ukrainian positions near Kharkiv on Tuesday, July 2.")
+    assert (country(e.source), country(e.target), e.code[:2]) == ("RUS", "UKR", "19")
+    assert e.plover == "ASSAULT" and e.goldstein < -9 and e.quad_class == 4
+    assert (e.date, e.date_source) == ("2024-07-02", "clause")
+    assert e.place is not None and e.place.name == "Kharkiv"
+    assert e.predicate_span.text == "attacked" and "Russian" in e.source_span.text
+    assert "attack" in e.rule and e.modality == "asserted" and not e.negated
+
+
+def test_passive_agent_is_the_source():
+    (e,) = events("Ukrainian positions were shelled by Russian artillery.")
+    assert (country(e.source), country(e.target), e.code) == ("RUS", "UKR", "194")
+    assert e.date_source == "published" and e.date == "2024-07-09"
+
+
+def test_compound_subject_with_reciprocal_predicate_goes_both_ways():
+    evs = events("Egypt and Jordan held talks in Cairo on Sunday.")
+    assert pairs(evs) == {("EGY", "JOR", "04"), ("JOR", "EGY", "04")}
+    assert all(e.place.name == "Cairo" and e.date == "2024-07-07" for e in evs)
+
+
+def test_negation_is_flagged_not_dropped():
+    (e,) = events("Turkey did not attack the Kurdish militia.")
+    assert e.code[:2] == "19" and e.negated and country(e.source) == "TUR"
+    denied = events("Kenya and Uganda denied meeting in secret.")
+    assert pairs(denied) == {("KEN", "UGA", "04"), ("UGA", "KEN", "04")} and all(e.negated for e in denied)
+
+
+def test_future_cooperation_is_planned_and_coded_as_intent():
+    (e,) = events("Japan will hold talks with South Korea next week.")
+    assert e.modality == "planned" and e.code == "036" and e.plover == "AGREE"
+    assert (country(e.source), country(e.target)) == ("JPN", "KOR")
+
+
+def test_threats_are_their_own_root_with_the_content_in_the_code():
+    (e,) = events("Iran threatened to attack Israel.")
+    assert (country(e.source), country(e.target), e.code) == ("IRN", "ISR", "1384")
+    assert e.modality == "asserted"
+
+
+def test_conditional_is_hypothetical():
+    (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
+    assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")
+    assert e.code[:2] == "13"  # a conditional sanction is a threat
+
+
+def test_refusal_and_appeal_take_their_content():
+    (refused,) = events("Serbia refused to release the Bosnian prisoners.")
+    assert refused.code == "1243" and (country(refused.source), country(refused.target)) == ("SRB", "BIH")
+    (urged,) = events("The Indian government urged Pakistan to release the fishermen.")
+    assert urged.code == "0253" and (country(urged.source), country(urged.target)) == ("IND", "PAK")
+
+
+def test_reported_event_is_coded_with_its_own_actors_and_attributed():
+    evs = events("The French foreign minister said Germany would send weapons to Ukraine.")
+    assert [(country(e.source), country(e.target), e.code[:2]) for e in evs] == [("DEU", "UKR", "03")]
+    assert evs[0].modality == "planned" and "French foreign minister" in evs[0].attributed_to
+
+
+def test_a_bare_statement_is_a_statement():
+    (e,) = events("The Kenyan president said the economy was recovering.")
+    assert e.code == "010" and country(e.source) == "KEN" and e.target is None
+
+
+def test_never_the_same_actor_on_both_sides():
+    for text in ("Egypt and Egypt's army held talks.", "France criticised France.", "Chinese troops met Chinese troops."):
+        assert all(not (e.source and e.source == e.target) for e in events(text))
+
+
+def test_sentences_without_events_give_none():
+    assert events("The weather in Oslo was mild and the markets were calm.") == []
+
+
+# ---------------------------------------------------------------- when, where, anaphora
+
+
+def test_range_and_duration_give_an_end_date():
+    (first, *_), = [events("China and Belarus are conducting joint military exercises through July 19.")]
+    assert first.date_end == "2024-07-19" and first.code[:2] == "06"
+    evs = events("Armenia and Iran held joint exercises on Monday, July 8, that will last five days.")
+    assert any(e.date == "2024-07-08" for e in evs)
+
+
+def test_a_later_sentence_about_the_same_exercises_keeps_their_actors():
+    text = ("Serbia and Hungary are holding joint military drills. "
+            "The drills began on Monday in Subotica and will last four days.")
+    evs = events(text)
+    later = [e for e in evs if e.start > 10]
+    assert pairs(later) == {("SRB", "HUN", "06"), ("HUN", "SRB", "06")}
+    assert all(e.date == "2024-07-08" and e.date_end == "2024-07-11" for e in later)
+    assert all("earlier mention" in e.rule for e in later)
+
+
+def test_metonym_place_is_not_the_place():
+    evs = events("Moscow condemned the strike on Kyiv.")
+    assert evs and all(e.place is None or e.place.name != "Moscow" for e in evs)
+
+
+# ---------------------------------------------------------------- evidence and explanation
+
+
+def test_explain_marks_the_parts_and_says_why():
+    text = "On Thursday, Kenyan President William Ruto met with Ugandan President Yoweri Museveni in Kampala."
+    article = article_from_record({"id": "t", "text": text, "date": "2024-07-09"}, "test")
+    (ann,) = list(annotate_articles([article]))
+    e = ann.events[0]
+    plain = explain_event(e, ann.article.text, plain=True)
+    assert "[P: met]" in plain and "[S: " in plain and "[T: " in plain
+    assert "code 040" in plain and "meet" in plain and "2024-07-04" in plain and "Kampala" in plain
+    rich = explain_event(e, ann.article.text)
+    assert "[bold yellow]met[/]" in rich
+    assert mark_sentence(e, ann.article.text, plain=True).startswith("On Thursday")
+
+
+def test_code_events_can_take_another_lexicon_object():
+    nlp = load_nlp()
+    text = "Chile and Peru signed a trade agreement in Lima."
+    article = article_from_record({"id": "t", "text": text, "date": "2024-01-10"}, "test")
+    ann = annotate_doc(nlp(article.text), article, code=False)
+    lex = load_lexicon()
+    evs = code_events(nlp(article.text), ann, lexicon=lex, codebook=load_codebook())
+    assert pairs(evs) == {("CHL", "PER", "05"), ("PER", "CHL", "05")}
+    assert all(e.code == "057" and e.plover == "SUPPORT" for e in evs)
+
+
+# ---------------------------------------------------------------- the seed articles
+
+
+@needs_seeds
+def test_seed_articles_events():
+    arts = list(read_paths(sorted(SEEDS.glob("*.txt")), on_error="skip"))
+    evs = [e for ann in annotate_articles(arts) for e in ann.events]
+
+    def found(countries, roots, date, end=None, place=None):
+        for e in evs:
+            if {country(e.source), country(e.target)} != set(countries) or e.code[:2] not in roots:
+                continue
+            if e.date != date or (end and e.date_end not in end):
+                continue
+            if place and (e.place is None or e.place.geonameid != place):
+                continue
+            return True
+        return False
+
+    assert found(("CHN", "BLR"), ("06", "15"), "2024-07-08", ("2024-07-18", "2024-07-19"), 629634)  # Brest
+    assert found(("CHN", "BLR"), ("04",), "2024-07-04", place=1526273)                            # Astana
+    assert found(("CHN", "BLR"), ("05",), "2024-07-04")
+    assert found(("CHN", "BLR"), ("04",), "2024-07-06", place=625144)                             # Minsk
+    assert found(("CHN", "BLR"), ("04",), "2024-07-08", place=1816670)                            # Beijing
+    assert not [e for e in evs if e.source and e.source == e.target]
