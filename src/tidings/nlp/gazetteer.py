@@ -53,6 +53,7 @@ def _strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=100_000)
 def fold_name(name: str) -> str:
     """The lookup key of a place name: no accents, case or punctuation, common words
     ("Saint", "Mount", "Fort") in one spelling. "St. Louis" and "Saint-Louis" meet."""

@@ -32,7 +32,7 @@ from tidings.records import Place
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 OTHER_LABELS = {"ORG", "PERSON", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 25
 NEAR_KM = 120.0          # two places this close support each other
 MIN_STRONG_CITY = 100_000  # a city this big is a place even where the tagger said ORG
 
@@ -171,10 +171,21 @@ class _Finder:
         self.mentions: list[Mention] = []
         self.taken = [False] * len(doc)
         self.doc_keys: set[str] = set()     # names the doc uses as places elsewhere
+        # token facts read once: spaCy's Doc.__getitem__ is slow in tight loops
+        self.tok = list(doc)
+        self.txt = [t.text for t in self.tok]
+        self.low = [t.lower_ for t in self.tok]
+        self.name = [_is_name_token(t) for t in self.tok]
+        self.ent = [t.ent_type_ for t in self.tok]
+        self.idx = [t.idx for t in self.tok]
+        self.doctext = doc.text   # Doc.text joins every token each time it is read
+
+    def text(self, start: int, end: int) -> str:
+        return self.doctext[self.idx[start]:self.idx[end - 1] + len(self.txt[end - 1])]
 
     # -- helpers
     def locative_before(self, i: int) -> bool:
-        return i > 0 and self.doc[i - 1].lower_ in self.cues.locative and self.doc[i - 1].lower_ != "of"
+        return i > 0 and self.low[i - 1] in self.cues.locative and self.low[i - 1] != "of"
 
     def primary_entries(self, text: str) -> list[Entry]:
         return [e for e, primary in self.gaz.lookup(text) if primary]
@@ -185,8 +196,8 @@ class _Finder:
         if start >= end or any(self.taken[start:end]):
             return None
         # "Laurel" + "County": the tagger often leaves the suffix out
-        if end < len(doc) and doc[end].text in cues.admin_suffix and not self.taken[end]:
-            if gaz.has_key(fold_name(doc[start:end + 1].text)):
+        if end < len(doc) and self.txt[end] in cues.admin_suffix and not self.taken[end]:
+            if gaz.has_key(fold_name(self.text(start, end + 1))):
                 end += 1
         span = doc[start:end]
         if forced is None and label in PLACE_LABELS:
@@ -202,13 +213,13 @@ class _Finder:
     def container_after(self, end: int) -> tuple[int, int, Entry] | None:
         """ ", Ill." / ", Ohio" / ", Russia" right after a name."""
         doc = self.doc
-        if not (end + 1 < len(doc) and doc[end].text == ","):
+        if not (end + 1 < len(doc) and self.txt[end] == ","):
             return None
         j = k = end + 1
-        while k < len(doc) and k - j < 3 and _is_name_token(doc[k]):
+        while k < len(doc) and k - j < 3 and self.name[k]:
             k += 1
         for stop in range(k, j, -1):
-            cont = _container(self.gaz, doc[j:stop].text)
+            cont = _container(self.gaz, self.text(j, stop))
             if cont is not None and cont.feature != "admin2":
                 return j, stop, cont
         return None
@@ -221,7 +232,7 @@ class _Finder:
             if after:
                 parts.append((after[0], after[1]))
         if len(parts) > 1:
-            outer = [(_container(self.gaz, self.doc[s:e].text), s, e) for s, e in parts[1:]]
+            outer = [(_container(self.gaz, self.text(s, e)), s, e) for s, e in parts[1:]]
             hint = None
             for cont, _, _ in outer:
                 if cont is not None and hint is None:
@@ -238,9 +249,9 @@ class _Finder:
         opens a dateline, or when the gazetteer knows it well (a country, a state, a
         capital, a big city) and nothing around it says person or institution."""
         doc, cues = self.doc, self.cues
-        if start > 0 and doc[start - 1].text in cues.title:
+        if start > 0 and self.txt[start - 1] in cues.title:
             return False
-        text = doc[start:end].text
+        text = self.text(start, end)
         if text in cues.not_place:
             return False
         entries = self.primary_entries(text)
@@ -255,15 +266,22 @@ class _Finder:
             return True
         if self.dateline(start, end):
             return True
-        if end < len(doc) and (doc[end].text in cues.institution or doc[end].text in cues.street):
+        if end < len(doc) and (self.txt[end] in cues.institution or self.txt[end] in cues.street):
             return False
         best = max(entries, key=lambda e: (FEATURE_PRIOR.get(e.feature, 0), e.population))
         strong = best.feature in ("country", "admin1", "continent", "region", "capital") or (
             best.feature == "city" and best.population >= MIN_STRONG_CITY
         )
+        # "the Gainesville sewer system", "Winona man": a name modifying a common noun
+        modifier = end - start == 1 and doc[start].dep_ == "compound" and doc[start].head.pos_ == "NOUN" \
+            and doc[start].head.is_lower and best.population >= 1000
         if label == "PERSON":
             # people are named after places all the time: "Jackson", "Austin", "Paris Hilton"
-            return best.feature in ("country", "continent") or (strong and self.locative_before(start))
+            single = end - start == 1
+            return (best.feature in ("country", "continent") or (strong and self.locative_before(start))
+                    or (single and best.feature == "capital") or modifier)
+        if modifier:
+            return True
         if strong:
             return True
         return self.locative_before(start) and best.population >= 1000
@@ -271,10 +289,10 @@ class _Finder:
     def dateline(self, start: int, end: int) -> bool:
         """ "BEIRUT:" / "COLUMBUS, Ohio (AP) —": a capitalised place name opening a line."""
         doc = self.doc
-        if not all(t.is_upper for t in doc[start:end]):
+        if not all(self.txt[k].isupper() for k in range(start, end)):
             return False
         first = start == 0 or "\n" in doc[start - 1].whitespace_ or doc[start].is_sent_start
-        return first and end < len(doc) and doc[end].text in (",", ":", "—", "-", "--", "(")
+        return first and end < len(doc) and self.txt[end] in (",", ":", "—", "-", "--", "(")
 
     # -- phases
     def place_entities(self) -> None:
@@ -283,48 +301,56 @@ class _Finder:
                 self.add_with_container(ent.start, ent.end, ent.label_)
             elif ent.label_ == "FAC":
                 start, end = _trim(self.doc, ent.start, ent.end)
-                if start < end and (self.gaz.has_key(fold_name(self.doc[start:end].text))
-                                    or self.doc[end - 1].text in self.cues.street):
+                if start < end and (self.gaz.has_key(fold_name(self.text(start, end)))
+                                    or self.txt[end - 1] in self.cues.street):
                     self.add_with_container(ent.start, ent.end, ent.label_)
         self.doc_keys = {m.key for m in self.mentions if m.forced is None and self.gaz.has_key(m.key)}
 
     def other_entities(self) -> None:
         for ent in self.doc.ents:
-            if ent.label_ in ("GPE", "LOC", "NORP") or ent.label_ not in OTHER_LABELS | {"FAC"}:
+            if ent.label_ in ("GPE", "LOC") or ent.label_ not in OTHER_LABELS | {"FAC"}:
+                continue
+            if ent.label_ == "NORP" and _demonym(self.gaz, ent.text):
                 continue
             start, end = _trim(self.doc, ent.start, ent.end)
             if start >= end or any(self.taken[start:end]):
                 continue
             if self.is_place_name(start, end, ent.label_):
                 self.add_with_container(start, end, ent.label_)
-            elif ent.label_ in ("ORG", "FAC", "EVENT"):
-                self.inner_names(start, end)
+            elif ent.label_ in ("ORG", "FAC", "EVENT", "PERSON"):
+                self.inner_names(start, end, strict=ent.label_ == "PERSON")
 
-    def inner_names(self, start: int, end: int) -> None:
+    def inner_names(self, start: int, end: int, strict: bool = False) -> None:
         """Place names inside a name: "Shreveport Police Department", "University of
         Rochester". Kept as places, marked as not where events happen."""
         doc = self.doc
         i = start
         while i < end:
             found = False
-            if _is_name_token(doc[i]) and not self.taken[i]:
+            if self.name[i] and not self.taken[i]:
                 for stop in range(min(end, i + 4), i, -1):
-                    if not all(_is_name_token(t) for t in doc[i:stop]):
+                    if not all(self.name[i:stop]):
                         continue
-                    text = doc[i:stop].text
+                    text = self.text(i, stop)
                     if text in self.cues.not_place:
                         continue
                     key = fold_name(text)
                     entries = self.primary_entries(text) if key in self.doc_keys or self.gaz.has_key(key) else []
-                    if entries and (key in self.doc_keys or self.strong(entries)):
+                    after_prep = i > start and self.low[i - 1] in ("in", "of", "at") and not strict
+                    if entries and (key in self.doc_keys or self.strong(entries, text, strict) or after_prep):
                         self.add(i, stop, "INSIDE", inside=True)
                         i, found = stop, True
                         break
             if not found:
                 i += 1
 
-    @staticmethod
-    def strong(entries: list[Entry]) -> bool:
+    def strong(self, entries: list[Entry], text: str, strict: bool = False) -> bool:
+        """Known well enough to be a place wherever it is written: "Laurel County" (a
+        county with its suffix); unless strict, also countries, states, capitals, big cities."""
+        if text.split()[-1] in self.cues.admin_suffix and any(e.feature == "admin2" for e in entries):
+            return True
+        if strict:
+            return False
         return any(e.feature in ("country", "admin1", "continent", "region", "capital")
                    or e.feature == "city" and e.population >= MIN_STRONG_CITY for e in entries)
 
@@ -332,17 +358,17 @@ class _Finder:
         doc, gaz = self.doc, self.gaz
         i = 0
         while i < len(doc):
-            t = doc[i]
-            if self.taken[i] or t.ent_type_ or not _is_name_token(t):
+            if self.taken[i] or self.ent[i] or not self.name[i]:
                 i += 1
                 continue
+            t = self.tok[i]
             j = i
-            while j < len(doc) and not self.taken[j] and not doc[j].ent_type_ and _is_name_token(doc[j]) and j - i < 4:
+            while j < len(doc) and not self.taken[j] and not self.ent[j] and self.name[j] and j - i < 4:
                 j += 1
             found = False
             for stop in range(j, i, -1):
-                text = doc[i:stop].text
-                state = _state_of(gaz, text, after_comma=i > 0 and doc[i - 1].text == ",")
+                text = self.text(i, stop)
+                state = _state_of(gaz, text, after_comma=i > 0 and self.txt[i - 1] == ",")
                 if state is not None:
                     self.add(i, stop, "", forced=state)
                     found = True
@@ -378,27 +404,31 @@ def _prior(e: Entry, primary: bool, m: Mention) -> float:
     return score
 
 
-def _near(a: Entry, b: Entry) -> float:
-    """How much b being meant supports a being meant: close places, a place in a named
-    state, a state or country holding a named place; a little for the same country."""
+def _near(a: Entry, b: Entry) -> tuple[float, float]:
+    """How much b being meant supports a being meant, as (strong, weak) evidence. Strong:
+    close places, a place in a named state, a state or country holding a named place.
+    Weak: the same country (many weak hints must not outweigh one strong one)."""
     if a is b:
-        return 0.0
+        return 0.0, 0.0
     small = ("city", "capital", "admin2")
     same_country = a.country != "" and a.country == b.country
+    weak = 0.15 if same_country else 0.0
     if a.feature in small and b.feature in small:
+        if abs(a.lat - b.lat) > 3.0 or abs(a.lon - b.lon) > 4.0 and abs(a.lon - b.lon) < 356.0:
+            return 0.0, weak      # far apart: no need for the exact distance
         d = distance_km(a.lat, a.lon, b.lat, b.lon)
-        return 1.0 if d < NEAR_KM else 0.5 if d < 2.5 * NEAR_KM else 0.15 if same_country else 0.0
+        return (1.0 if d < NEAR_KM else 0.4 if d < 2.5 * NEAR_KM else 0.0), weak
     if b.feature == "admin1":
         if same_country and a.admin1 == b.admin1 and a.feature != "admin1":
-            return 1.0
-        return 0.15 if same_country else 0.0
+            return 2.0, 0.0
+        return 0.0, weak
     if b.feature == "country":
-        return 0.5 if same_country else 0.0
+        return (0.6 if same_country else 0.0), 0.0
     if a.feature == "admin1":
-        return 0.7 if same_country and b.admin1 == a.admin1 else 0.15 if same_country else 0.0
+        return (1.0 if same_country and b.admin1 == a.admin1 else 0.0), weak
     if a.feature == "country":
-        return 0.5 if same_country else 0.0
-    return 0.0
+        return (0.6 if same_country else 0.0), 0.0
+    return 0.0, weak
 
 
 def _softmax(scores: list[float]) -> list[float]:
@@ -452,21 +482,22 @@ def disambiguate(mentions: list[Mention], doc: Doc, gaz: Gazetteer | None = None
                 continue
             scores = []
             for (e, prior) in m.candidates:
-                support = 0.0
+                strong = weak = 0.0
                 for other, (cands, beliefs) in name_beliefs.items():
                     if other == key:
                         continue
-                    best = 0.0
+                    best_s = best_w = 0.0
                     for (o, _), b in zip(cands, beliefs):
                         if b < 0.02:
                             continue
-                        v = _near(e, o) * b
-                        if v > best:
-                            best = v
-                    support += best
+                        s_, w_ = _near(e, o)
+                        best_s = max(best_s, s_ * b)
+                        best_w = max(best_w, w_ * b)
+                    strong += best_s
+                    weak += best_w
                 for o in demonym_entries:
-                    support += 0.5 * _near(e, o)
-                scores.append(prior + 1.6 * min(support, 4.0))
+                    strong += 0.5 * _near(e, o)[0]
+                scores.append(prior + 1.6 * (min(strong, 4.0) + min(weak, 0.6)))
             new_beliefs[key] = scores
         for key, scores in new_beliefs.items():
             for n in groups[key]:
