@@ -183,3 +183,9 @@ def test_country_modifying_an_event_is_a_party_but_not_near_a_border(nlp):
     found = actors(nlp, "Moldova took part in a Romanian naval exercise near the Ukrainian border.")
     assert [a.country for a in found if a.text == "Romanian"] == ["ROU"]
     assert not [a for a in found if a.text == "Ukrainian"]
+
+
+def test_abbreviated_titles(nlp):
+    found = actors(nlp, "Slovenian Lt. Gen. Marko Zupan inspected the troops.")
+    person = [a for a in found if a.kind == "person"]
+    assert [(a.text, a.code) for a in person] == [("Marko Zupan", "SVNMIL")]

@@ -215,7 +215,8 @@ def lexicon() -> Lexicon:
     terms: dict[str, list] = defaultdict(list)
     for row in load_tsv("actors_sectors.tsv"):
         term = Term(row["term"], row.get("sector", ""), row.get("kind", "group"), row.get("weight", "strong") != "weak")
-        key = tuple(norm(t.text) for t in tokenizer(row["term"]))
+        # tokenised capitalised, as titles are written ("Gen." is one token, "gen." two)
+        key = tuple(norm(t.text) for t in tokenizer(row["term"].title()))
         terms[key[0]].append((key, term))
     for items in terms.values():
         items.sort(key=lambda it: -len(it[0]))
