@@ -127,6 +127,7 @@ def test_trailing_signature_read_only_after_a_finished_sentence():
     ("in 2024.Officials said", "in 2024. Officials said"),
     ("the ministry said.NATO forces", "the ministry said. NATO forces"),
     ("was it worth it?Critics said no", "was it worth it? Critics said no"),
+    ("at 10 a.m.The talks", "at 10 a.m. The talks"),
 ])
 def test_glued_sentences_repaired(glued, repaired):
     assert repair_glued_sentences(glued) == repaired
@@ -135,7 +136,7 @@ def test_glued_sentences_repaired(glued, repaired):
 @pytest.mark.parametrize("text", [
     "the U.S. and the U.K. agreed", "growth of 3.5 percent", "see https://www.Example.com/Path.Html for more",
     "write to press@Ministry.Gov.By today", "built with Node.js and ASP.NET", "according to News.Az reports",
-    "shares in Amazon.Com rose", "the U.S.A has", "J. R. Smith",
+    "shares in Amazon.Com rose", "the U.S.A has", "J. R. Smith", "CHARLESTON, W.Va. -- Officials", "in N.Ga. today",
 ])
 def test_glue_repair_leaves_abbreviations_numbers_urls_and_names(text):
     assert repair_glued_sentences(text) == text
@@ -156,6 +157,19 @@ def test_byline_read_into_author():
     c = clean_text(f"Border talks\n\nBy Maria Quispe\n\n{BODY}")
     assert c.author == "Maria Quispe"
     assert "By Maria" not in c.text
+
+
+@pytest.mark.parametrize("line", ["By Monday, the ministers had left Lima.", "By the end of the day talks had failed",
+                                  "By Monday, Ms. Quispe had resigned as spokeswoman for the ministry"])
+def test_sentences_starting_with_by_are_not_bylines(line):
+    c = clean_text(f"Border talks\n\n{line}\n\n{BODY}")
+    assert c.author is None and line in c.text
+
+
+def test_byline_with_outlet_and_date():
+    c = clean_text(f"By Maria Quispe, Andes Daily | March 3, 2025\n\n{BODY}")
+    assert c.author == "Maria Quispe" and "Quispe" not in c.text
+    assert c.published == "2025-03-03"
 
 
 def test_hard_wrapped_paragraph_joined_but_short_paragraph_lines_kept():

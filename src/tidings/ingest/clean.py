@@ -43,14 +43,13 @@ class Cleaned:
 
 _DROP_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
-_SPACES = re.compile(r"[^\S\n]+")
 
 
 def normalise_whitespace(raw: str) -> str:
     """NFC, one kind of newline, no zero-width or soft-hyphen characters, single spaces."""
     text = unicodedata.normalize("NFC", raw).translate(_DROP_CHARS)
     text = _NEWLINES.sub("\n", text)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
 
 
 # --------------------------------------------------------------------- rules from data files
@@ -165,15 +164,23 @@ def read_signature(line: str) -> str | None:
     return None
 
 
+MAX_BYLINE_CHARS = 100
+_BYLINE_SEPARATOR = re.compile(r"\s*[,|;·•]\s*|\s+[-–—]\s+")
+
+
 def read_byline(line: str) -> str | None:
-    m = rules().byline.fullmatch(line)
-    if not m:
+    """The author's name in a byline ("By Jane Doe", "By Jane Doe, Reuters | July 9")."""
+    r = rules()
+    m = r.byline.fullmatch(line)
+    if not m or len(line) > MAX_BYLINE_CHARS or _SENTENCE_END.search(line):
         return None
-    name = re.split(r"\s*[,|;]\s*|\s+(?:and)\s+(?=[a-z])", m.group("name"))[0].strip()
+    name = _BYLINE_SEPARATOR.split(m.group("name"), maxsplit=1)[0].strip()
     words = name.split()
-    if 1 <= len(words) <= 5 and _name_like(name, rules().connectors) and not name.endswith(_TERMINAL):
-        return m.group("name").strip()
-    return None
+    if not 1 <= len(words) <= 5 or not _name_like(name, r.connectors):
+        return None
+    if words[0].lower().rstrip(".,") in dates.calendar().words:  # "By Monday, ..." starts a sentence
+        return None
+    return name
 
 
 def looks_like_title(line: str) -> bool:
@@ -212,6 +219,9 @@ def _should_split(text: str, start: int, end: int) -> bool:
     after = text[right.end():right.end() + 1]
     punct = text[start]
     if len(rw) >= 2 and rw[1:2].islower():
+        # "W.Va.", "N.Ga.": an initial, then a short capitalised abbreviation with its own dot
+        if len(lw) == 1 and lw.isupper() and len(rw) <= 3 and after == ".":
+            return False
         # "News.Az", "Salon.Com": a capitalised name and a domain ending are an outlet's name
         if punct == "." and rw.lower() in rules().tlds and not after.isalpha() and lw[:1].isupper() \
                 and text[start + 1:right.start()] == "":
@@ -312,6 +322,8 @@ def clean_text(raw: str, *, extracted: bool = False) -> Cleaned:
             if i not in drop and (name := read_byline(content[i][1])):
                 author = name
                 drop.add(i)
+                if published is None and (found := dates.find_date(content[i][1])):
+                    published = found[0]  # "By Jane Doe | July 9, 2024"
                 break
         content = [c for i, c in enumerate(content) if i not in drop]
 

@@ -21,6 +21,7 @@ _TIME = (r"(?:\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?\s?m\.?)?|\d{
 @dataclass(frozen=True)
 class _Calendar:
     months: dict[str, int]
+    words: frozenset[str]            # every month and weekday name
     month_re: str
     weekday_re: str
     forms: tuple[re.Pattern[str], ...]
@@ -47,7 +48,8 @@ def calendar() -> _Calendar:
         r"(?P<a>\d{1,2})[/\-](?P<b>\d{1,2})[/\-](?P<y>\d{4})(?!\d)",
     )
     compiled = tuple(re.compile(rf"(?<![\w.]){f}", re.I) for f in forms)
-    return _Calendar(months, month, weekday, compiled, re.compile(_TIME, re.I))
+    words = frozenset(r["name"].lower() for r in rows)
+    return _Calendar(months, words, month, weekday, compiled, re.compile(_TIME, re.I))
 
 
 def _iso(m: re.Match[str], months: dict[str, int]) -> str | None:

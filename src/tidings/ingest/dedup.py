@@ -12,9 +12,9 @@ enough to store with each article and to rebuild the index from on the next run.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import struct
+import zlib
 from collections.abc import Iterable
 
 import numpy as np
@@ -30,30 +30,45 @@ _VERSION = b"M1"
 _WORD = re.compile(r"\w+")
 
 
-def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
-    """The word n-grams of a text (the whole text as one shingle if it is shorter)."""
+def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
+    """The word n-grams of a text (the whole text as one shingle if it is shorter); what a
+    signature is made of, spelled out for reading and testing."""
     words = _WORD.findall(normalise_text(text))
     if len(words) <= size:
-        return {" ".join(words).encode("utf-8")} if words else set()
-    return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
-def _hash32(data: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(data, digest_size=4).digest(), "little")
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
+def shingle_hashes(text: str, size: int = SHINGLE_WORDS) -> list[int]:
+    """32-bit hashes of a text's word n-grams, computed fast: CRC-32 of each word, then a
+    polynomial over the n words of each shingle in numpy (wrapping 64-bit arithmetic)."""
+    words = _WORD.findall(normalise_text(text))
+    if not words:
+        return []
+    h = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    n = max(1, len(words) - size + 1)
+    g = h[:n].copy()
+    for j in range(1, min(size, len(words))):
+        g = g * _MULTIPLIER + h[j:j + n]
+    g ^= g >> np.uint64(32)
+    return np.unique(g & np.uint64(0xFFFFFFFF)).tolist()
 
 
 # The permutation scheme is pinned, so that signatures stored by one run stay comparable
-# with the next (datasketch >= 2.0).
+# with the next (datasketch >= 2.0). Inputs are already 32-bit hashes.
 SCHEME = "affine32"
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_hash32, scheme=SCHEME)  # permutations made once
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, scheme=SCHEME)  # permutations made once
 
 
 def signature(text: str) -> bytes:
     """A compact, storable MinHash signature of a text."""
-    grams = shingles(text)
+    hashes = shingle_hashes(text)
     m = _TEMPLATE.copy()
-    if grams:
-        m.update_batch(list(grams))
+    if hashes:
+        m.update_batch(hashes)
     return _VERSION + m.hashvalues.astype("<u4").tobytes()
 
 
