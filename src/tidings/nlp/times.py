@@ -74,9 +74,9 @@ class Candidate:
 
 
 _NUMBER_TRIGGER = re.compile(r"(?:1[0-9]|20)\d\d|\d.*[a-z:/-].*|[a-z].*\d.*|['’]\d0s", re.I)
-_SCAN = re.compile(r"[^\W\d_]+|['’]?\d[\w'’:/.-]*")
+_SCAN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+|['’]?\d[\w'’:/.-]*")
 _WORD_END = re.compile(r"[\w.'’-]*")
-WINDOW_BEFORE, WINDOW_AFTER = 60, 40
+WINDOW_BEFORE, WINDOW_AFTER = 40, 30
 
 
 def find_triggers(text: str) -> dict[str, list[tuple[int, int]]]:
@@ -171,7 +171,7 @@ def clause_tense(span: Span) -> str | None:
     if any(a.tag_ == "VBD" and a.lemma_ == "have" for a in auxes):
         return "past"                 # "had been due to expire Friday"
     if any(a.tag_ == "MD" for a in auxes):
-        return "conditional"          # would, could, may
+        return "conditional" if words & {"would", "'d"} else "modal"   # would: ahead; could, may: unknown
     # "plans to meet", "is expected to sign", "is due to arrive"
     head = verb
     for _ in range(3):
@@ -192,14 +192,16 @@ def clause_tense(span: Span) -> str | None:
         return "progressive"
     if verb.tag_ in ("VBZ", "VBP") or (verb.tag_ == "VB" and any(a.tag_ in ("VBZ", "VBP") for a in auxes)):
         return "say" if verb.lemma_.lower() in say_verbs else "present"
+    if verb.tag_ == "VB" and "to" in words:
+        return "infinitive"           # "is to resume trading Tuesday", "ready to leave Tuesday"
     return None
 
 
-# which way each tense moves an expression from the anchor (0: the nearest reading)
-DIRECTION = {"past": -1, "perfect": -1, "say": -1, "future": 1, "progressive": 1, "conditional": 1,
-             "present": 0}
-# prepositions that look ahead: a deadline "until Tuesday" set in the present is still to come
-AHEAD_PREPOSITIONS = frozenset({"until", "till", "by", "through"})
+# which way each tense moves an expression from the anchor (0: the nearest reading; no
+# tense at all: behind, as news mostly reports what has happened)
+DIRECTION: dict[str | None, int] = {"past": -1, "perfect": -1, "say": -1, "future": 1, "progressive": 1, "conditional": 1,
+             "infinitive": 0, "present": 0, "modal": 0}
+_AS_SOON_AS = re.compile(r"\bas (?:soon|early) as\s*$", re.I)       # "as early as Tuesday": ahead
 
 
 # ---------------------------------------------------------------- the situation of one match
@@ -230,6 +232,7 @@ class MatchSituation(Situation):
     def __init__(self, info: DocInfo, cand: Candidate, anchor: Anchor, forced: int | None = None,
                  anchor_date: date | None = None):
         self.info = info
+        self.lex = lexicon()
         self.cand = cand
         self.anchor = anchor_date or anchor.date
         self.year = anchor.year
@@ -252,9 +255,14 @@ class MatchSituation(Situation):
         if self._forced is not None:
             return self._forced
         tense = self.tense()
-        if tense in (None, "present", "perfect", "progressive") and self.prev_word() in AHEAD_PREPOSITIONS:
-            return 1
-        return DIRECTION.get(tense or "", 0)
+        prev = self.prev_word()
+        if re.match(r"['’]s\b", self.next_text()) and tense not in ("past", "future"):
+            return 0                  # "Tuesday's ruling": a noun's date, not the clause's
+        cue = self.lex.get("aheadcue", prev)
+        if cue == "always" or (cue == "unless-past" and tense != "past") \
+                or _AS_SOON_AS.search(self.info.text, max(0, self.cand.start - 20), self.cand.start):
+            return 1                  # "postponed until Tuesday", "effective Feb. 1", "due by Friday"
+        return DIRECTION.get(tense, -1)
 
     def prev_word(self) -> str:
         return _before_word(self.info.text, self.cand.start)
@@ -435,7 +443,8 @@ def _year_ago_quarters(info: DocInfo, chosen: list[tuple[Candidate, Value]], anc
     assert anchor.date is not None
     last_year = f"{anchor.date.year - 1:04d}"
     sent_starts = [s.start_char for s in info.doc.sents]
-    quarters = [(c.start, v.value) for c, v in chosen if v.value and _QUARTER.fullmatch(v.value)]
+    quarters = [(c.start, v.value) for c, v in chosen if v.value and _QUARTER.fullmatch(v.value)
+                and c.pattern.rule in ("quarter", "quarter_this")]
     if not quarters:
         return
     for k, (cand, value) in enumerate(chosen):

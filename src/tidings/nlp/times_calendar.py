@@ -69,10 +69,12 @@ def weekday_date(anchor: date, weekday: int, direction: int, strict: bool = Fals
 # Tense moves a date without a year behind or ahead of the anchor only when that keeps it
 # within this many days; otherwise the nearest reading wins. News that "extended the offer
 # to Nov. 20" in early November means this November, whatever the tense of "extended".
-TENSE_REACH_DAYS = 270
+TENSE_REACH_DAYS = 300
 
 
-def _choose_year(anchor: date, when: Callable[[int], date], direction: int) -> int:
+def choose_year(anchor: date, when: Callable[[int], date], direction: int) -> int:
+    """Of last year, this year and next, the year whose `when(year)` lies nearest the anchor in
+    `direction` (within TENSE_REACH_DAYS), else simply nearest."""
     years = (anchor.year - 1, anchor.year, anchor.year + 1)
     dist = {y: (when(y) - anchor).days for y in years}
     if direction:
@@ -84,21 +86,21 @@ def _choose_year(anchor: date, when: Callable[[int], date], direction: int) -> i
 
 def month_day_year(anchor: date, month: int, day: int, direction: int) -> int:
     """The year of `month`/`day`: behind the anchor (-1), ahead of it (+1), or the nearest (0)."""
-    return _choose_year(anchor, lambda y: safe_date(y, month, day) or date(y, month, 28), direction)
+    return choose_year(anchor, lambda y: safe_date(y, month, day) or date(y, month, 28), direction)
 
 
 def month_year(anchor: date, month: int, direction: int, strict: bool = False) -> int:
     """The year of a bare month name, as for `month_day_year` (a month counts from its middle).
 
-    `strict` (for "last June" / "next June") skips the anchor's own month and year:
-    "last February" said in March is a year back."""
+    `strict` (for "last June" / "next June") skips the anchor's own month: "last June"
+    said in October is this year's, said in June last year's."""
     if strict:
         if direction < 0:
-            return anchor.year - 1
+            return anchor.year if month < anchor.month else anchor.year - 1
         return anchor.year + 1 if month <= anchor.month else anchor.year
     if month == anchor.month:
         return anchor.year
-    return _choose_year(anchor, lambda y: date(y, month, 15), direction)
+    return choose_year(anchor, lambda y: date(y, month, 15), direction)
 
 
 def season_year(anchor: date, season: str, direction: int, strict: bool = False) -> int:

@@ -205,6 +205,18 @@ def date_rule(g: Groups, s: Situation) -> Value | None:
     if not month or not day or day < 1:
         return None
     year = _year_of(g, "year", "spokenyear")
+    rel = _rel(g) if g.has("rel") else None
+    if rel and year is None and s.anchor is not None:
+        # "last Oct. 23": the last one strictly before the anchor (next: strictly after)
+        y = s.anchor.year
+        d = cal.safe_date(y, month, day)
+        if d is None:
+            return None
+        if rel < 0 and d >= s.anchor:
+            d = cal.safe_date(y - 1, month, day)
+        elif rel > 0 and d <= s.anchor:
+            d = cal.safe_date(y + 1, month, day)
+        return _day(d) if d else None
     return resolve_month_day(month, day, year, s, weekday=g.int("weekday"))
 
 
@@ -435,8 +447,8 @@ def rel_unit(g: Groups, s: Situation) -> Value | None:
     rel = _rel(g) if g.has("rel") else 0
     if unit is None or rel is None:
         return None
-    if unit == "day" and rel != 0:
-        return None                   # "the next day" counts from a narrated day, not from publication
+    if unit == "day":
+        return None                   # "the next day", "later in the day" count from a narrated day
     if s.anchor is None:
         if unit == "year" and s.year is not None and rel == 0:
             return Value("DATE", f"{s.year:04d}")
@@ -551,14 +563,11 @@ def holiday(g: Groups, s: Situation) -> Value | None:
         return cal.safe_date(y, mm, dd)
 
     if year is None and s.anchor is not None:
-        d = on(s.anchor.year)
-        if d is None:
+        if on(s.anchor.year) is None:
             return None
         direction = _rel(g) if g.has("rel") else s.direction()
-        if direction < 0 and d > s.anchor:
-            d = on(s.anchor.year - 1)
-        elif direction > 0 and d < s.anchor:
-            d = on(s.anchor.year + 1)
+        y = cal.choose_year(s.anchor, lambda y: on(y) or date(y, 6, 30), direction)
+        d = on(y)
         return _day(d) if d else None
     year = year or s.year
     if year is None:
@@ -567,11 +576,18 @@ def holiday(g: Groups, s: Situation) -> Value | None:
     return Value("DATE", d.isoformat(), date=d) if d else None
 
 
+CLOCK_PREPOSITIONS = frozenset({"at", "by", "until", "till", "before", "after", "around", "about", "from", "past",
+                                "since", "to", "than", "near", "approximately"})
+
+
 @rule("clock")
 def clock(g: Groups, s: Situation) -> Value | None:
     hm = g.get("clock")
     if not hm:
         return None
+    alone = not (g.has("weekday") or g.has("dayrel") or g.has("month"))
+    if alone and g.lex.get("clockword", g.text("clock") or "") and s.prev_word() not in CLOCK_PREPOSITIONS:
+        return None                   # "High Noon" is a film
     day: Value | None = None
     if g.has("weekday"):
         day = weekday_rule(g, s)
@@ -682,8 +698,8 @@ def duration(g: Groups, s: Situation) -> Value | None:
         return None
     unit_word = norm_key(g.text("unit") or "")
     text = norm_key(g.all_text)
-    if re.match(r"\s+old\b", s.next_text()):
-        return None                    # an age: "52 years old"
+    if re.match(r"\s*-?\s*old\b", s.next_text()):
+        return None                    # an age: "52 years old", "a 6-year-old boy"
     if g.has("indef"):
         if unit == "TS" or (unit == "Q" and re.match(r"\s+(of|percent|point)\b", s.next_text())):
             return None                # "a second term", "a quarter of the vote"
@@ -726,7 +742,7 @@ def duration_vague(g: Groups, s: Situation) -> Value | None:
         return None
     if unit == "Q" and norm_key(g.all_text) == word:
         return None                   # bare "quarters" are rooms more often than time
-    if re.match(r"\s+old\b", s.next_text()):
+    if re.match(r"\s*-?\s*old\b", s.next_text()):
         return None
     return Value("DURATION", period("X", unit))
 
@@ -793,6 +809,8 @@ def fuzzy(g: Groups, s: Situation) -> Value | None:
         return None
     if word in ("current", "recent", "future") and s.last_pos() not in ("ADJ", "NOUN", "PROPN"):
         return None
+    if word == "soon" and re.match(r"\s+as\b", nxt):
+        return None                   # "as soon as": a conjunction
     if word == "the moment" and s.prev_word() not in ("at", "for"):
         return None
     if word == "the present" and s.prev_word() not in ("at", "until", "to", "for"):
