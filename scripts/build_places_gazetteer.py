@@ -55,7 +55,7 @@ def good_alternate(alt: str, name: str) -> bool:
 
 
 def box_middle(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """Middle of the lat/lon box around points (the 5th to 95th percentile, so that a
+    """Middle of the lat/lon box around points (the 1st to 99th percentile, so that a
     few far islands do not move it), across the 180th meridian when that is shorter."""
     lats = sorted(p[0] for p in points)
     lons = sorted(p[1] for p in points)
@@ -63,7 +63,7 @@ def box_middle(points: list[tuple[float, float]]) -> tuple[float, float]:
         shifted = sorted(lon + 360 if lon < 0 else lon for lon in lons)
         if shifted[-1] - shifted[0] < lons[-1] - lons[0]:
             lons = shifted
-    cut = len(lats) // 20
+    cut = len(lats) // 100
     if cut:
         lats, lons = lats[cut:-cut], lons[cut:-cut]
     lon = (lons[0] + lons[-1]) / 2

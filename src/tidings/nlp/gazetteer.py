@@ -161,6 +161,8 @@ class Gazetteer:
 
     def lookup_key(self, key: str) -> list[tuple[Entry, bool]]:
         primary, alternate = self._indices(key)
+        if not primary and not alternate:
+            primary, alternate = self._indices("the " + key)   # "The Gambia", "The Bahamas"
         seen: set[int] = set()
         out = []
         for i in primary:

@@ -33,6 +33,7 @@ from tidings.records import Place
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 OTHER_LABELS = {"ORG", "PERSON", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}
 MAX_CANDIDATES = 25
+FLOOR = 0.3               # first-round belief floor, see disambiguate
 NEAR_KM = 120.0          # two places this close support each other
 MIN_STRONG_CITY = 100_000  # a city this big is a place even where the tagger said ORG
 
@@ -296,7 +297,15 @@ class _Finder:
 
     # -- phases
     def place_entities(self) -> None:
-        for ent in self.doc.ents:
+        ents = list(self.doc.ents)
+        for k, ent in enumerate(ents):
+            # "Democratic Republic" + "of the" + "Congo": the tagger cut one name in two
+            if ent.label_ in ("GPE", "LOC") and k + 1 < len(ents) and ents[k + 1].label_ in ("GPE", "LOC"):
+                nxt = ents[k + 1]
+                between = [self.low[i] for i in range(ent.end, nxt.start)]
+                if between in (["of"], ["of", "the"]) and self.gaz.has_key(fold_name(self.text(ent.start, nxt.end))):
+                    self.add(ent.start, nxt.end, ent.label_)
+                    continue
             if ent.label_ in ("GPE", "LOC"):
                 self.add_with_container(ent.start, ent.end, ent.label_)
             elif ent.label_ == "FAC":
@@ -488,6 +497,10 @@ def disambiguate(mentions: list[Mention], doc: Doc, gaz: Gazetteer | None = None
                         continue
                     best_s = best_w = 0.0
                     for (o, _), b in zip(cands, beliefs):
+                        # first round: every reading of the other name counts a little, so
+                        # two namesakes that fit each other (Paris and Henry County,
+                        # Tennessee) can both beat their famous readings
+                        b = max(b, FLOOR) if _round == 0 else b
                         if b < 0.02:
                             continue
                         s_, w_ = _near(e, o)
