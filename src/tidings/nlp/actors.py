@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.attrs import LEMMA, LOWER, POS
+from spacy.attrs import DEP, LEMMA, LOWER, POS
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
@@ -588,11 +588,14 @@ def _link_pronouns(doc: Doc, refs: list[ActorRef], lex: Lexicon) -> list[ActorRe
     previous: ActorRef | None = None
     last_person: ActorRef | None = None
     k = 0
+    subjects = {get_string_id("nsubj"), get_string_id("nsubjpass")}
+    deps = doc.to_array([DEP]).tolist()
     for sent in doc.sents:
         subject: ActorRef | None = None
-        for tok in sent:
-            if tok.dep_ not in ("nsubj", "nsubjpass"):
+        for i in range(sent.start, sent.end):
+            if deps[i] not in subjects:
                 continue
+            tok = doc[i]
             ref = next((refs[n] for s, e, n in starts if s <= tok.idx < e), None)
             if ref is None and tok.lower_ in lex.pronouns and not _expletive(tok):
                 agree = lex.pronouns[tok.lower_]
