@@ -87,7 +87,7 @@ def rules() -> _Rules:
     sig = load_tsv("ingest_signature.tsv")
     cal = dates.calendar()
     date_label = re.compile(
-        rf"(?:(?P<label>{_words(labels)})\b\s*[:\-–—|]?\s*)?(?:(?:on|at)\s+)?"
+        rf"(?:(?P<label>{_words(labels)})\b\s*[:\-–—|]?\s*)?"
         rf"(?:{_LEAD_TIME}\s*[,|\-–—]?\s*)?(?:{cal.weekday_re},?\s+)?", re.I)
     return _Rules(
         boilerplate=_union(load_lines("boilerplate.txt")),

@@ -134,6 +134,12 @@ def read_stream(stream: BinaryIO, name: str, on_error: OnError, fmt: str | None 
         on_error(f"{name}: truncated or corrupt compressed data ({e})")
     except OSError as e:
         on_error(f"{name}: cannot read ({e.strerror or e})")
+    except Exception as e:  # a bug in a parser must cost one file, not the run
+        on_error(f"{name}: unexpected error ({type(e).__name__}: {_one_line(e)})")
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split())[:200]
 
 
 def _peek(stream: BinaryIO, size: int = 8192) -> bytes:
@@ -191,7 +197,7 @@ def _records_from_lines(stream: BinaryIO, name: str, on_error: OnError) -> Itera
             on_error(f"{where}: {e}")
             continue
         except ValueError as e:
-            on_error(f"{where}: malformed JSON ({str(e).splitlines()[0]})")
+            on_error(f"{where}: malformed JSON ({_one_line(e)})")
             continue
         if not isinstance(record, dict):
             on_error(f"{where}: not a JSON object")
@@ -202,9 +208,14 @@ def _records_from_lines(stream: BinaryIO, name: str, on_error: OnError) -> Itera
 def _articles_from_records(records: Iterable[tuple[str, dict]], on_error: OnError) -> Iterator[Article]:
     for where, record in records:
         try:
-            yield article_from_record(record, where)
+            article = article_from_record(record, where)
         except IngestError as e:
             on_error(f"{where}: {e}")
+            continue
+        except Exception as e:  # a bug in a parser must cost one record, not the file
+            on_error(f"{where}: unexpected error ({type(e).__name__}: {_one_line(e)})")
+            continue
+        yield article
 
 
 def read_jsonl(stream: BinaryIO, name: str, on_error: OnError) -> Iterator[Article]:
@@ -340,7 +351,7 @@ def read_warc(stream: BinaryIO, name: str, on_error: OnError) -> Iterator[Articl
             return
         except Exception as e:  # warcio raises ArchiveLoadFailed, EOFError, AttributeError ... on broken input
             n += 1
-            reason = " ".join(str(e).split())[:120] or type(e).__name__
+            reason = _one_line(e) or type(e).__name__
             bad = base + (iterator.offset or 0)
             resume = _next_record_start(stream, bad + 1, gzipped) if seekable else None
             if resume is None:
