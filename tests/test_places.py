@@ -136,3 +136,9 @@ def test_seed_articles():
         if path.name.startswith("004"):
             minsk = by_text(found, "Minsk")
             assert any(p.metonym for p in minsk) and not all(p.metonym for p in minsk)
+
+
+def test_diseases_named_after_places_are_not_toponyms(nlp):
+    found = places(nlp, "Health officials in Ohio confirmed two cases of West Nile virus and one of Ebola.")
+    assert by_text(found, "Ohio")
+    assert not [p for p in found if p.text in ("West Nile", "Ebola")]

@@ -59,6 +59,8 @@ class _Cues:
     title: frozenset[str]
     admin_suffix: frozenset[str]
     not_place: frozenset[str]
+    disease: frozenset[str]
+    not_toponym: frozenset[str]
     metonym_verb: frozenset[str]
     metonym_noun: frozenset[str]
     partner: frozenset[str]
@@ -84,6 +86,8 @@ def _cues() -> _Cues:
         title=frozenset(kinds.get("title", ())),
         admin_suffix=frozenset(kinds.get("admin_suffix", ())),
         not_place=frozenset(kinds.get("not_place", ())),
+        disease=frozenset(w.lower() for w in kinds.get("disease", ())),
+        not_toponym=frozenset(kinds.get("not_toponym", ())),
         metonym_verb=frozenset(meto.get("verb", ())),
         metonym_noun=frozenset(meto.get("noun", ())),
         partner=frozenset(meto.get("partner", ())),
@@ -201,6 +205,9 @@ class _Finder:
             if gaz.has_key(fold_name(self.text(start, end + 1))):
                 end += 1
         span = doc[start:end]
+        if forced is None and (end < len(doc) and self.low[end] in cues.disease
+                               or span.text in cues.not_toponym):
+            return None   # "West Nile virus", "Ebola": diseases named after places
         if forced is None and label in PLACE_LABELS:
             forced = _state_of(gaz, span.text, after_comma=True)
         if forced is None and _demonym(gaz, span.text) and not gaz.has_key(fold_name(span.text)):
