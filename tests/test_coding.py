@@ -145,8 +145,12 @@ def test_refusal_and_appeal_take_their_content():
 
 def test_reported_event_is_coded_with_its_own_actors_and_attributed():
     evs = events("The French foreign minister said Germany would send weapons to Ukraine.")
-    assert [(country(e.source), country(e.target), e.code[:2]) for e in evs] == [("DEU", "UKR", "03")]
+    # the main event first, then the minister's statement that reports it
+    assert [(country(e.source), country(e.target), e.code[:2]) for e in evs] == [("DEU", "UKR", "03"),
+                                                                                ("FRA", None, "01")]
     assert evs[0].modality == "planned" and "French foreign minister" in evs[0].attributed_to
+    (own,) = events("Germany said it would send weapons to Ukraine.")  # its own intent: one event
+    assert (country(own.source), country(own.target), own.code) == ("DEU", "UKR", "0332")
 
 
 def test_a_bare_statement_is_a_statement():
@@ -239,4 +243,5 @@ def test_seed_articles_events():
     assert found(("CHN", "BLR"), ("05",), "2024-07-04")
     assert found(("CHN", "BLR"), ("04",), "2024-07-06", place=625144)                             # Minsk
     assert found(("CHN", "BLR"), ("04",), "2024-07-08", place=1816670)                            # Beijing
+    assert found(("BLR", "RUS"), ("06", "15"), "2024-06")                # "In June, it participated in ..."
     assert not [e for e in evs if e.source and e.source == e.target]

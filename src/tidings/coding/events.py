@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -52,12 +53,14 @@ VERBAL = frozenset({"VERB", "AUX"})
 DATE_VALUE = re.compile(r"^\d{4}(-(\d{2}|W\d{2}|Q\d|SU|SP|FA|WI|H\d))?(-\d{2})?$")
 DAY_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DURATION_VALUE = re.compile(r"^P(\d+)([DWMY])$")
-_PARTICIPATION_PREPS = frozenset({"in", "into"})
+_PARTICIPATION_PREPS = frozenset({"in", "into", "for"})
+_CONTENT_NOUN_PREPS = frozenset({"for"})
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "we", "our", "us"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 MAX_PAIRS = 6
 MAIN_LINE_ONLY = True
+STATEMENTS_WITH_REPORTED_EVENTS = True
 # "rejected an offer from X", "boycott contact with X": the object's own participants
 OBJECT_SOURCE_PREPS = frozenset({"from", "by", "with"})
 CONTENT_PREPS = frozenset({"of", "for", "to", "on", "against", "about", "over", "in", "into", "with"})
@@ -120,6 +123,7 @@ class Candidate:
     modality: str = "asserted"
     absorbed: bool = False
     speech: bool = False
+    reporting: bool = False          # a statement that reports other events of its sentence
     speaker: Side | None = None
     notes: list[str] = field(default_factory=list)
     combined_with: str | None = None
@@ -163,11 +167,18 @@ class _Article:
 
     def __init__(self, doc: Doc, annotated: AnnotatedArticle, lex: Lexicon, cb: Codebook):
         self.doc, self.ann, self.lex, self.cb = doc, annotated, lex, cb
-        self.starts = [t.idx for t in doc]
+        if len(doc):
+            arr = doc.to_array([IDX, LENGTH]).tolist()
+            self.starts = [a[0] for a in arr]
+            self.ends = [a[0] + a[1] for a in arr]
+        else:
+            self.starts, self.ends = [], []
         self.actor_at = self._index([(a.start, a.end) for a in annotated.actors], len(doc))
         self.place_at = self._index([(p.start, p.end) for p in annotated.places], len(doc))
         self.time_at = self._index([(t.start, t.end) for t in annotated.times], len(doc))
         self.published = _day(annotated.article.published)
+        self.text = annotated.article.text or doc.text
+        self._main: dict[int, set[int]] = {}
         self.known = lex.known_words()
 
     def _index(self, spans: list[tuple[int, int]], n: int) -> list[int]:
@@ -175,7 +186,7 @@ class _Article:
         for k, (start, end) in enumerate(spans):
             i = max(bisect.bisect_right(self.starts, start) - 1, 0)
             while i < n and self.starts[i] < end:
-                tok_end = self.starts[i] + len(self.doc[i].text)
+                tok_end = self.ends[i]
                 if tok_end > start and (at[i] < 0 or self._shorter(spans, k, at[i])):
                     at[i] = k
                 i += 1
@@ -237,8 +248,18 @@ def code_events(doc: Doc, annotated: AnnotatedArticle, lexicon: Lexicon | None =
 # ---------------------------------------------------------------- predicates
 
 
-def _children_words(tok: Token) -> set[str]:
-    return {w for c in tok.children if c.dep_ not in SUBJ for w in (c.lemma_.lower(), c.lower_)}
+def _children_words(tok: Token, art: "_Article | None" = None) -> set[str]:
+    """Words of the dependents ("with" in "met with"); a preposition heading a time expression
+    ("on Thursday") does not count."""
+    out = set()
+    for c in tok.children:
+        if c.dep_ in SUBJ:
+            continue
+        if art is not None and c.dep_ == "prep" and any(art.time_at[g.i] >= 0 for g in c.children if g.dep_ == "pobj"):
+            continue
+        out.add(c.lemma_.lower())
+        out.add(c.lower_)
+    return out
 
 
 def _objects(tok: Token, preps: frozenset[str] | set[str] = frozenset()) -> list[Token]:
@@ -331,9 +352,9 @@ def _match_verb(tok: Token, art: _Article) -> tuple[Pattern, list[Token]] | None
             preps = frozenset().union(*p.children) if p.children else frozenset()
             objs = _with_of(_objects(tok, preps))
             if words is None:
-                words = _children_words(tok)
+                words = _children_words(tok, art)
                 for o in _objects(tok, _ANY_PREP):
-                    words |= _children_words(o)
+                    words |= _children_words(o, art)
             if any(not (alt & words) for alt in p.children):
                 continue
             used = []
@@ -358,6 +379,8 @@ def _match_verb(tok: Token, art: _Article) -> tuple[Pattern, list[Token]] | None
                                        for c in tok.children) for alt in p.comps):
                 continue
             return p, used
+        if "intransitive" in p.flags and any(c.dep_ in OBJ for c in tok.children):
+            continue
         return p, []
     return None
 
@@ -377,7 +400,7 @@ def _match_noun(noun: Token, art: _Article, governor: Token | None = None) -> Pa
             continue
         if p.children or p.objects:
             if words is None:
-                words = _children_words(noun) | (_children_words(governor) if governor is not None else set())
+                words = _children_words(noun, art) | (_children_words(governor, art) if governor is not None else set())
             if any(not (alt & words) for alt in p.children):
                 continue
             preps = frozenset().union(*p.children) if p.children else frozenset()
@@ -410,10 +433,13 @@ def _sentence_candidates(sent: SpacySpan, art: _Article, state: _State) -> list[
             if pos == "AUX" and verb is None and lemma not in aspect:
                 continue
             noun_cand = None
+            controls = verb is not None and "content" in verb[0].flags
             # light verbs and taking part: the event noun decides ("held talks", "joined the drills")
-            if lemma in light or lemma in participate or (lemma == "take" and "part" in _children_words(tok)):
+            if lemma in light or lemma in participate or controls or (lemma == "take" and "part" in _children_words(tok)):
                 kind = "participate" if (lemma in participate or lemma == "take") else "light"
-                for o in _with_of(_objects(tok, _PARTICIPATION_PREPS if kind == "participate" else frozenset())):
+                preps = _PARTICIPATION_PREPS if kind == "participate" else (
+                    _CONTENT_NOUN_PREPS | frozenset().union(*verb[0].children) if controls else frozenset())
+                for o in _with_of(_objects(tok, preps)):
                     if o.lemma_.lower() == "part":
                         continue
                     for n in _event_nouns(o):
@@ -979,7 +1005,7 @@ def _is_end(t: TimeRef, art: _Article) -> bool:
     return root is not None and root.dep_ == "pobj" and root.head.lower_ in art.lex.cue("end_prep")
 
 
-def _levels(c: Candidate, others: set[int]) -> list[tuple[set[int], str]]:
+def _levels(c: Candidate, others: set[int], art: _Article) -> list[tuple[set[int], str]]:
     """Where to look for an event's date and place, nearest first: its own clause, the clauses
     coordinated with it ("visited Beijing and met Wang on Monday"), the clauses above it, then
     the main line of the sentence (never another event's clause or a subordinate clause)."""
@@ -995,16 +1021,40 @@ def _levels(c: Candidate, others: set[int]) -> list[tuple[set[int], str]]:
         t = t.head
         hops += 1
         levels.append((_clause(t), "sentence"))
-    sent = c.anchor.sent
-    main = {x.i for x in sent if not any(a.dep_ in SUBORDINATE or a.dep_ in ("relcl", "advcl", "acl")
-                                         for a in [x, *x.ancestors])}
+    main = _main_line(c.anchor.sent, art)
     levels.append((main - others, "sentence"))
     return levels
 
 
+def _main_line(sent: SpacySpan, art: _Article) -> set[int]:
+    """Tokens of the sentence outside subordinate clauses (cached per sentence)."""
+    found = art._main.get(sent.start)
+    if found is not None:
+        return found
+    sub: dict[int, bool] = {}
+
+    def is_sub(t: Token) -> bool:
+        chain = []
+        while t.i not in sub:
+            chain.append(t)
+            if t.dep_ in SUBORDINATE or t.head.i == t.i:
+                sub[t.i] = t.dep_ in SUBORDINATE
+                chain.pop()
+                break
+            t = t.head
+        v = sub[t.i]
+        for x in chain:
+            sub[x.i] = v
+        return v
+
+    found = {x.i for x in sent if not is_sub(x)}
+    art._main[sent.start] = found
+    return found
+
+
 def _date_of(c: Candidate, art: _Article, others: set[int]) -> tuple[str | None, str | None, str | None]:
     """(date, date_end, date_source) for a candidate."""
-    levels = _levels(c, others)
+    levels = _levels(c, others, art)
     date = end = None
     source = None
     taken: set[int] = set()
@@ -1065,7 +1115,7 @@ def _place_of(c: Candidate, art: _Article, others: set[int], sides: list[Side]) 
     if c.place is not None:
         return c.place, "clause"
     blocked = [(s.start, s.end) for s in sides if s.start is not None]
-    levels = _levels(c, others)
+    levels = _levels(c, others, art)
     locative = art.lex.cue("locative")
     taken: set[int] = set()
     for toks, how in levels:
@@ -1220,7 +1270,11 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
         elif ctl.speech:
             inner = [c for c in cands if c is not ctl and not c.absorbed and _complement_of(ctl, c)]
             if inner:
-                ctl.absorbed = True
+                mine = {x.code for x in ctl.sources}
+                # "X said Y would ...": X's statement is an event too; "X said it would ...": only X's act
+                ctl.absorbed = not (mine and STATEMENTS_WITH_REPORTED_EVENTS and any(
+                    not (mine & {x.code for x in c.sources}) and c.modality != "asserted" for c in inner))
+                ctl.reporting = True
                 speaker = ctl.sources[0] if ctl.sources else None
                 subj, _ = _subject_tokens(ctl.anchor, lex)
                 if speaker is None and subj:
@@ -1233,7 +1287,8 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
     # "denied attacking", "failed to reach": the complement is the event, flagged negated
     negating = lex.cue("negating")
     for ctl in cands:
-        if not ctl.absorbed and ctl.kind == "verb" and _lemma(ctl.anchor, art) in negating:
+        if not ctl.absorbed and ctl.kind == "verb" and _lemma(ctl.anchor, art) in negating and \
+                not ctl.pattern.specificity:
             inner = [c for c in cands if c is not ctl and not c.absorbed and _complement_of(ctl, c)]
             if inner:
                 ctl.absorbed = True
@@ -1268,14 +1323,15 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
         for pool in ([c for c in keep if not c.speech], keep):
             if pool:
                 low = min(levels[id(c)] for c in pool)
-                keep = [c for c in pool if levels[id(c)] == low]
+                ids = {id(c) for c in pool}
+                keep = [c for c in keep if (levels[id(c)] == low and id(c) in ids) or c.reporting]
                 break
     with_actors = [c for c in keep if c.sources or c.targets]
     keep = with_actors or keep
-    # statements only when nothing else in the sentence is an event
+    # statements only when nothing else in the sentence is an event, or when they report it
     if any(not c.speech for c in keep):
         keep = [c for c in keep if not c.speech or c.sources]
-        keep = [c for c in keep if not (c.speech and any(not k.speech for k in keep))]
+        keep = [c for c in keep if not (c.speech and not c.reporting and any(not k.speech for k in keep))]
     for c in keep:
         c.depth = _depth(c, art)
         if _conditional(c, art, "threat_condition") and not c.negated:
@@ -1323,7 +1379,7 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
                 modality=c.modality,
                 source_span=_span(src),
                 target_span=_span(tgt),
-                predicate_span=_pred_span(c),
+                predicate_span=_pred_span(c, art.text),
                 rule=_rule(c, src, tgt, place_source),
                 outlet=art.ann.article.outlet,
             )
@@ -1488,18 +1544,17 @@ def _span(s: Side | None) -> Span | None:
     return Span(s.start, s.end, s.text or "")
 
 
-def _pred_span(c: Candidate) -> Span:
+def _pred_span(c: Candidate, text: str) -> Span:
     toks = [c.pred] if c.pred.i == c.anchor.i else sorted([c.anchor, c.pred], key=lambda t: t.i)
     if c.kind == "aspect":
         toks = [c.anchor]
-    doc = c.pred.doc
     start = min(t.idx for t in toks)
     end = max(t.idx + len(t.text) for t in toks)
     # phrasal particles belong to the predicate ("set up", "carry out")
     for ch in c.anchor.children:
         if ch.dep_ == "prt" and ch.idx >= end and ch.idx - end <= 1:
             end = ch.idx + len(ch.text)
-    return Span(start, end, doc.text[start:end])
+    return Span(start, end, text[start:end])
 
 
 def _rule(c: Candidate, src: Side | None, tgt: Side | None, place_source: str | None) -> str:
@@ -1558,7 +1613,7 @@ def _mention_candidates(cands: list[Candidate], mentions: list[EventMention]) ->
     """The candidate each mention came from (matched by predicate span)."""
     by_span = {}
     for c in cands:
-        ps = _pred_span(c)
+        ps = _pred_span(c, "")
         by_span[(ps.start, ps.end)] = c
     return [by_span.get((m.predicate_span.start, m.predicate_span.end)) if m.predicate_span else None
             for m in mentions]

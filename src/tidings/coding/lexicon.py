@@ -41,6 +41,7 @@ FLAGS = frozenset({
     "nominal",    # (nouns) may stand alone as an event when actors are attached to it
     "notarget",   # never takes a target (statements about no one)
     "objtarget",  # (nouns) the light verb's object is the target ("attack on" style absent)
+    "intransitive",  # only without a direct object ("they met", not "met the targets")
 })
 
 
