@@ -236,3 +236,39 @@ def test_seed_articles(nlp, name, published, expected):
     for text, want, want_end in expected:
         got = [(r.value, r.end_value) for r in refs if text.lower() in r.text.lower() or r.text.lower() in text.lower()]
         assert (want, want_end) in got, f"{text}: {got}"
+
+
+# ---------------------------------------------------------------- cues around the expression
+
+def test_until_and_effective_look_ahead_whatever_the_tense(nlp):
+    assert value(nlp, "The council postponed the vote until Friday.", "Friday") == "2024-07-12"
+    assert value(nlp, "The board named her chief executive, effective Feb. 1.", "Feb. 1", "1989-10-26") == "1990-02-01"
+
+
+def test_last_month_name_is_the_latest_one_before_the_anchor(nlp):
+    assert value(nlp, "Shareholders approved the plan last April.", "last April", "1989-10-27") == "1989-04"
+    assert value(nlp, "Shareholders approved the plan last October.", "last October", "1989-10-27") == "1988-10"
+
+
+def test_week_of(nlp):
+    assert value(nlp, "A hearing is set for the week of March 6.", "the week of March 6", "2000-02-24") == "2000-W10"
+
+
+def test_fuzzy_words_need_their_context(nlp):
+    found = times(nlp, "There are no shipments at the moment, and the envoy was soon released.")
+    assert found["the moment"][1] == "PRESENT_REF"
+    assert "soon" not in found
+    assert "the moment" not in times(nlp, "The moment he arrived, the talks began.")
+    assert "soon" not in times(nlp, "They will leave as soon as the road opens.")
+
+
+def test_rates_are_sets(nlp):
+    found = times(nlp, "The plant saves $500 million a year and the board meets twice a month.")
+    assert found["a year"] == ("SET", "P1Y")
+    assert found["twice a month"] == ("SET", "P1M")
+    assert times(nlp, "He worked there for a year.")["a year"] == ("DURATION", "P1Y")
+
+
+def test_ages_and_titles_are_not_times(nlp):
+    assert times(nlp, "A 6-year-old boy and his 44-year-old father watched the film High Noon.") == {}
+    assert value(nlp, "The ceasefire starts at noon.", "noon") == "2024-07-09T12:00"

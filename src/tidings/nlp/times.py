@@ -33,6 +33,7 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "FAC", "LAW"
                          "LANGUAGE"})
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _WORD_BEFORE = re.compile(r"([\w'’.-]+)\W*$")
+_NEXT_WORD = re.compile(r"[\s-]*(%|[^\W\d_]+)")
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Candidate:
 
 _NUMBER_TRIGGER = re.compile(r"(?:1[0-9]|20)\d\d|\d.*[a-z:/-].*|[a-z].*\d.*|['’]\d0s", re.I)
 _SCAN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+|['’]?\d[\w'’:/.-]*")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _WORD_END = re.compile(r"[\w.'’-]*")
 WINDOW_BEFORE, WINDOW_AFTER = 40, 30
 
@@ -87,11 +89,13 @@ def find_triggers(text: str) -> dict[str, list[tuple[int, int]]]:
         word = m.group()
         kinds = triggers.get(word.lower())
         if kinds is None:
-            if not word[-1].isdigit() and not word[0].isdigit() and not _NUMBER_TRIGGER.fullmatch(word):
+            if not word[0].isdigit() and not word[-1].isdigit() and word[0] not in "'’":
                 continue
             if not _NUMBER_TRIGGER.fullmatch(word.rstrip(".")):
                 continue
             kinds = _NUMBER_KIND
+            for part in _LETTERS.findall(word):          # "10-year", "5pm"
+                kinds = kinds | triggers.get(part.lower(), frozenset())
         for kind in kinds:
             found.setdefault(kind, []).append(m.span())
     return found
@@ -140,9 +144,10 @@ def find_candidates(doc: Doc | None, text: str) -> list[Candidate]:
 # ---------------------------------------------------------------- tense
 
 @functools.lru_cache(maxsize=1)
-def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     lex = lexicon()
-    return (frozenset(lex.words("futureaux")), frozenset(lex.words("futurehead")), frozenset(lex.words("sayverb")))
+    return (frozenset(lex.words("futureaux")), frozenset(lex.words("futurehead")), frozenset(lex.words("sayverb")),
+            frozenset(lex.words("conditionalaux")))
 
 
 def governing_verb(span: Span) -> Token | None:
@@ -163,7 +168,7 @@ def clause_tense(span: Span) -> str | None:
     verb = governing_verb(span)
     if verb is None:
         return None
-    future_aux, future_heads, say_verbs = _cues()
+    future_aux, future_heads, say_verbs, conditional_aux = _cues()
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {a.lower_ for a in auxes}
     if words & future_aux and not ("going" in words and not any(a.lower_ == "to" for a in auxes)):
@@ -171,7 +176,7 @@ def clause_tense(span: Span) -> str | None:
     if any(a.tag_ == "VBD" and a.lemma_ == "have" for a in auxes):
         return "past"                 # "had been due to expire Friday"
     if any(a.tag_ == "MD" for a in auxes):
-        return "conditional" if words & {"would", "'d"} else "modal"   # would: ahead; could, may: unknown
+        return "conditional" if words & conditional_aux else "modal"   # would: ahead; could, may: unknown
     # "plans to meet", "is expected to sign", "is due to arrive"
     head = verb
     for _ in range(3):
@@ -199,9 +204,8 @@ def clause_tense(span: Span) -> str | None:
 
 # which way each tense moves an expression from the anchor (0: the nearest reading; no
 # tense at all: behind, as news mostly reports what has happened)
-DIRECTION: dict[str | None, int] = {"past": -1, "perfect": -1, "say": -1, "future": 1, "progressive": 1, "conditional": 1,
-             "infinitive": 0, "present": 0, "modal": 0}
-_AS_SOON_AS = re.compile(r"\bas (?:soon|early) as\s*$", re.I)       # "as early as Tuesday": ahead
+DIRECTION: dict[str | None, int] = {"past": -1, "perfect": -1, "say": -1, "future": 1, "progressive": 1,
+                                    "conditional": 1, "infinitive": 0, "present": 0, "modal": 0}
 
 
 # ---------------------------------------------------------------- the situation of one match
@@ -258,9 +262,9 @@ class MatchSituation(Situation):
         prev = self.prev_word()
         if re.match(r"['’]s\b", self.next_text()) and tense not in ("past", "future"):
             return 0                  # "Tuesday's ruling": a noun's date, not the clause's
-        cue = self.lex.get("aheadcue", prev)
-        if cue == "always" or (cue == "unless-past" and tense != "past") \
-                or _AS_SOON_AS.search(self.info.text, max(0, self.cand.start - 20), self.cand.start):
+        m = self.lex.phrase_before("aheadcue").search(self.info.text, max(0, self.cand.start - 30), self.cand.start)
+        cue = self.lex.get("aheadcue", m.group("phrase")) if m else None
+        if cue == "always" or (cue == "unless-past" and tense != "past"):
             return 1                  # "postponed until Tuesday", "effective Feb. 1", "due by Friday"
         return DIRECTION.get(tense, -1)
 
@@ -269,6 +273,10 @@ class MatchSituation(Situation):
 
     def next_text(self) -> str:
         return self.info.text[self.cand.end:self.cand.end + 40]
+
+    def next_word(self) -> str:
+        m = _NEXT_WORD.match(self.info.text, self.cand.end)
+        return m.group(1).lower() if m else ""
 
     def prev_pos(self) -> str:
         span = self.span
@@ -292,7 +300,7 @@ def _gate_ok(info: DocInfo, cand: Candidate, sit: MatchSituation, lex: Lexicon) 
     if gate == "year" and text.isdigit():
         # a bare number is a year only where spaCy or a preposition says so
         before = info.text[max(0, cand.start - 2):cand.start]
-        if "$" in before or "#" in before or re.match(r"\s*(%|percent|per\b)", sit.next_text()):
+        if "$" in before or "#" in before or _followed_by(sit, lex, "notyear"):
             return False
         if _overlaps(cand.start, cand.end, info.numbers):
             return False
@@ -302,11 +310,17 @@ def _gate_ok(info: DocInfo, cand: Candidate, sit: MatchSituation, lex: Lexicon) 
         return False
     if gate == "entity" and cand.pattern.rule == "month" and _in_name(info, span, lex):
         return False
-    if gate == "entity" and text == "May" and span[0].is_sent_start and not re.match(r"\s*(\d|,|\.)", sit.next_text()):
-        return False                  # "May I ...": the modal, not the month
-    if gate == "spoken" and re.match(r"[\s-]*(percent|per|%|dollars?|cents?|people|times)\b", sit.next_text()):
+    if gate == "entity" and span[0].is_sent_start and lex.flagged("month", text, "homograph") \
+            and not re.match(r"\s*[\d,.]", sit.next_text()):
+        return False                  # "May I ...", "March on Washington": not the month
+    if gate == "spoken" and _followed_by(sit, lex, "notyear"):
         return False
     return True
+
+
+def _followed_by(sit: MatchSituation, lex: Lexicon, cls: str) -> bool:
+    """Whether the word right after the match is one of `cls` ("1990 people")."""
+    return lex.get(cls, sit.next_word()) is not None
 
 
 def _in_name(info: DocInfo, span: Span, lex: Lexicon) -> bool:

@@ -34,7 +34,16 @@ class Lexicon:
 
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     case_sensitive: dict[str, set[str]] = field(default_factory=dict)
+    flags: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
     _original: dict[str, dict[str, str]] = field(default_factory=dict)  # cs words as written
+
+    def flagged(self, cls: str, text: str, flag: str) -> bool:
+        return flag in self.flags.get(cls, {}).get(norm_key(text), ())
+
+    def phrase_before(self, cls: str) -> re.Pattern[str]:
+        """A regex for any word or phrase of `cls` right at the end of a text (the words
+        before a match): search it with endpos = the match's start."""
+        return _phrase_before(self, cls)
 
     def has(self, cls: str) -> bool:
         return cls in self.values
@@ -59,6 +68,18 @@ class Lexicon:
         parts = [_trie_regex(plain)] if plain else []
         parts += [f"(?-i:{self._original[cls][w]})" for w in sorted(cs, key=len, reverse=True)]
         return r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])"
+
+
+@functools.lru_cache(maxsize=None)
+def _phrase_before_cached(cls: str) -> re.Pattern[str]:
+    words = sorted(lexicon().values.get(cls, {}))
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<![\w])(?P<phrase>" + _trie_regex(words) + r")\W*$", re.IGNORECASE)
+
+
+def _phrase_before(lex: Lexicon, cls: str) -> re.Pattern[str]:
+    return _phrase_before_cached(cls)
 
 
 def _atom(ch: str) -> str:
@@ -99,7 +120,10 @@ def lexicon() -> Lexicon:
             raise DataFileError(f"{WORDS_FILE}: a row needs a word and a class: {row}")
         key = norm_key(word)
         lex.values.setdefault(cls, {})[key] = value
-        if "cs" in (row.get("flags") or "").split(","):
+        flags = frozenset(f.strip() for f in (row.get("flags") or "").split(",") if f.strip())
+        if flags:
+            lex.flags.setdefault(cls, {})[key] = flags
+        if "cs" in flags:
             lex.case_sensitive.setdefault(cls, set()).add(key)
             body = re.escape(word).replace("\\ ", r"\s+")
             lex._original.setdefault(cls, {})[key] = body
@@ -159,9 +183,74 @@ def patterns() -> tuple[Pattern, ...]:
             regex = re.compile(r"(?<![\w$£€#/:-])(?:" + body + r")(?![\w]|[-/:]\d|\.\d)", re.IGNORECASE)
         except re.error as e:
             raise DataFileError(f"{PATTERNS_FILE}: pattern {row['name']} does not compile: {e}") from e
-        kinds = _kinds(row["pattern"], lex, defs)
+        kinds = _required_kinds(regex, groups) or _kinds(row["pattern"], lex, defs)
         out.append(Pattern(row["name"], row["type"], row["rule"], regex, groups, n, row.get("gate", ""), kinds))
     return tuple(out)
+
+
+# DEFs whose every match is itself a trigger token (a year, a decade, a clock time ...)
+DEF_KINDS = {"year": frozenset({"number"}), "decade": frozenset({"number"}), "spokenyear": frozenset({"spoken"}),
+             "clock": frozenset({"number", "trigger", "clockword", "pod"})}
+# how common each kind of trigger is in news text: a pattern is searched near its rarest
+# required kind
+_KIND_WEIGHT = {"number": 6, "unit": 5, "calunit": 4, "pod": 3, "fuzzy": 3, "trigger": 2}
+
+
+def _required_kinds(regex: re.Pattern[str], groups: dict[str, str]) -> frozenset[str] | None:
+    """Trigger kinds of which every match of `regex` must contain one (None: unknown).
+
+    Walks the parsed regex: a required (not optional) element that is a word class of
+    TRIGGER_CLASSES, a DEF of DEF_KINDS, a literal trigger word, or an alternation whose
+    every branch has such an element; of several, the rarest kind is kept."""
+    try:
+        from re import _constants as C
+        from re import _parser as P
+        tree = P.parse(regex.pattern, regex.flags)
+    except Exception:                   # pragma: no cover - private API of the re module
+        return None
+    names = {gid: name for name, gid in tree.state.groupdict.items()}
+    triggers = trigger_words()
+
+    def weight(kinds: frozenset[str]) -> int:
+        return sum(_KIND_WEIGHT.get(k, 1) for k in kinds)
+
+    def need(items: Any) -> frozenset[str] | None:
+        best: frozenset[str] | None = None
+        buf: list[str] = []
+
+        def consider(kinds: frozenset[str] | None) -> None:
+            nonlocal best
+            if kinds and (best is None or weight(kinds) < weight(best)):
+                best = kinds
+
+        def flush() -> None:
+            for word in re.findall(r"[a-z]+", "".join(buf).lower()):
+                consider(triggers.get(word))
+            buf.clear()
+
+        for op, av in items:
+            if op is C.LITERAL:
+                buf.append(chr(av))
+                continue
+            flush()
+            if op is C.SUBPATTERN:
+                cls = groups.get(names.get(av[0], ""), "")
+                if cls in TRIGGER_CLASSES:
+                    consider(frozenset({cls}))
+                elif cls in DEF_KINDS:
+                    consider(DEF_KINDS[cls])
+                elif not cls or cls not in lexicon().values:
+                    consider(need(av[3]))
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+                consider(need(av[2]))
+            elif op is C.BRANCH:
+                branches = [need(b) for b in av[1]]
+                if all(branches):
+                    consider(frozenset().union(*branches))  # type: ignore[arg-type]
+        flush()
+        return best
+
+    return need(tree)
 
 
 # DEFs that match digits: text near a number-shaped token may hold them
@@ -224,6 +313,15 @@ def parse_number(text: str, lex: Lexicon | None = None) -> float | None:
         else:
             current += n
     return total + current + half
+
+
+def spoken_year_is_pair(text: str, lex: Lexicon | None = None) -> bool:
+    """'nineteen ninety-six' (a pair of numbers read as a year), not 'two thousand' (a count)."""
+    lex = lex or lexicon()
+    words = [w for w in re.split(r"[\s-]+", norm_key(text)) if w and w != "and"]
+    values = [lex.get("numword", w) for w in words]
+    return len(words) >= 2 and None not in values and 11 <= float(values[0] or 0) <= 20 \
+        and float(values[1] or 0) not in (100.0, 1000.0)
 
 
 def parse_spoken_year(text: str, lex: Lexicon | None = None) -> int | None:

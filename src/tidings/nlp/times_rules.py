@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from tidings.nlp import times_calendar as cal
-from tidings.nlp.times_grammar import Lexicon, lexicon, norm_key, parse_number, parse_spoken_year
+from tidings.nlp.times_grammar import Lexicon, norm_key, parse_number, parse_spoken_year, spoken_year_is_pair
 
 
 @dataclass
@@ -100,11 +100,10 @@ def _parse_clock(raw: str, lex: Lexicon) -> str | None:
     if not m:
         return None
     hour, minute = int(m.group(1)), int(m.group(2) or 0)
-    pm = re.search(r"p\.?m|afternoon|evening|night", t)
-    am = re.search(r"a\.?m|morning", t)
-    if pm and hour < 12:
+    halves = {lex.get("meridiem", w) for w in re.findall(r"[a-z][a-z.]*", t[m.end():])}
+    if "PM" in halves and hour < 12:
         hour += 12
-    elif am and hour == 12:
+    elif "AM" in halves and hour == 12:
         hour = 0
     if hour > 24 or minute > 59:
         return None
@@ -135,6 +134,9 @@ class Situation:
         raise NotImplementedError
 
     def next_text(self) -> str:
+        raise NotImplementedError
+
+    def next_word(self) -> str:           # the word right after the match, lower case
         raise NotImplementedError
 
     def prev_pos(self) -> str:
@@ -285,9 +287,8 @@ def year_rule(g: Groups, s: Situation) -> Value | None:
     year = _year_of(g, "year", "yy")
     if year is None and g.has("spokenyear"):
         year = g.get("spokenyear")
-        words = norm_key(g.text("spokenyear") or "").split()
-        if year is None or ("thousand" in words and not re.search(r"\byear\b", g.all_text, re.I)):
-            return None
+        if year is None or (not g.has("theyear") and not spoken_year_is_pair(g.text("spokenyear") or "", g.lex)):
+            return None               # "two thousand" alone is a number; "the year two thousand" a year
     if year is None:
         return None
     return Value("DATE", f"{year:04d}")
@@ -350,8 +351,7 @@ def quarter_rule(g: Groups, s: Situation) -> Value | None:
 def quarter_this(g: Groups, s: Situation) -> Value | None:
     if s.anchor is None:
         return None
-    words = norm_key(g.all_text)
-    if re.search(r"\b(this|current)\b", words) or s.direction() > 0:
+    if any(g.lex.get("rel", w) == "0" for w in norm_key(g.all_text).split()) or s.direction() > 0:
         return Value("DATE", cal.quarter_value(s.anchor.year, cal.quarter_of(s.anchor)), relative=True)
     y, q = _latest_quarter(s.anchor)
     return Value("DATE", cal.quarter_value(y, q), relative=True)
@@ -359,11 +359,11 @@ def quarter_this(g: Groups, s: Situation) -> Value | None:
 
 @rule("quarter_year")
 def quarter_year(g: Groups, s: Situation) -> Value | None:
-    """'the 1988 quarter': the quarter being reported on, in that year; 'the 1988 period': the year."""
+    """'the 1988 quarter': the quarter being reported on, in that year."""
     year = _year_of(g, "year")
     if year is None:
         return None
-    if "quarter" not in norm_key(g.all_text) or s.anchor is None:
+    if s.anchor is None:
         return Value("DATE", f"{year:04d}")
     return Value("DATE", cal.quarter_value(year, _latest_quarter(s.anchor)[1]))
 
@@ -405,8 +405,7 @@ def season_rule(g: Groups, s: Situation) -> Value | None:
     rel = _rel(g)
     if rel is None and not g.has("edge"):
         # a bare season word needs a time preposition or article before it ("in the fall")
-        if s.prev_word() not in ("in", "this", "the", "during", "by", "until", "since", "through", "last",
-                                 "next", "that", "over", "early", "late", "mid") or s.last_pos() != "NOUN":
+        if g.lex.get("seasonprep", s.prev_word()) is None or s.last_pos() != "NOUN":
             return None
     if s.anchor is None:
         return Value("DATE", f"{s.year:04d}-{season}" if s.year else f"XXXX-{season}")
@@ -465,12 +464,25 @@ def year_end(g: Groups, s: Situation) -> Value | None:
     return Value("DATE", f"{year:04d}-12" if year else "XXXX-12", relative=s.anchor is not None)
 
 
+@rule("the_year_span")
+def the_year_span(g: Groups, s: Situation) -> Value | None:
+    """'the year ended Sept. 30': a year's span, not a calendar year."""
+    return Value("DURATION", "P1Y")
+
+
 @rule("the_year")
 def the_year(g: Groups, s: Situation) -> Value | None:
-    if re.match(r"\s+end(ed|ing)\b", s.next_text()):
-        return Value("DURATION", "P1Y")
     year = s.anchor.year if s.anchor else s.year
     return Value("DATE", f"{year:04d}" if year else None, relative=s.anchor is not None)
+
+
+@rule("week_of")
+def week_of(g: Groups, s: Situation) -> Value | None:
+    """'the week of March 6': the ISO week of that day."""
+    day = date_rule(g, s)
+    if day is None or day.date is None:
+        return Value("DATE", None) if day is not None else None
+    return Value("DATE", cal.week_value(day.date), relative=day.relative)
 
 
 @rule("weekend")
@@ -504,21 +516,23 @@ def dayrel(g: Groups, s: Situation) -> Value | None:
     return Value(kind, d.isoformat() + suffix, relative=True, date=d)
 
 
-@rule("last_night")
-def last_night(g: Groups, s: Situation) -> Value | None:
+@rule("daypod")
+def daypod(g: Groups, s: Situation) -> Value | None:
+    """'last night', 'tonight': a day counted from the anchor and a part of it."""
+    spec = g.get("daypod")
+    if not spec or ":" not in spec:
+        return None
+    shift, part = spec.split(":", 1)
     if s.anchor is None:
         return Value("TIME", None)
-    shift = -1 if "last" in norm_key(g.all_text) else 0
-    d = s.anchor + timedelta(days=shift)
-    return Value("TIME", d.isoformat() + "TNI", relative=True, date=d)
+    d = s.anchor + timedelta(days=int(shift))
+    return Value("TIME", f"{d.isoformat()}T{part}", relative=True, date=d)
 
 
 @rule("this_pod")
 def this_pod(g: Groups, s: Situation) -> Value | None:
     pod = g.get("pod")
     if not pod or norm_key(g.text("pod") or "").endswith("s"):
-        return None
-    if norm_key(g.all_text).startswith("the ") and s.prev_word() not in ("in", "during", "by", "until", "since"):
         return None
     if s.anchor is None:
         return Value("TIME", None)
@@ -576,17 +590,13 @@ def holiday(g: Groups, s: Situation) -> Value | None:
     return Value("DATE", d.isoformat(), date=d) if d else None
 
 
-CLOCK_PREPOSITIONS = frozenset({"at", "by", "until", "till", "before", "after", "around", "about", "from", "past",
-                                "since", "to", "than", "near", "approximately"})
-
-
 @rule("clock")
 def clock(g: Groups, s: Situation) -> Value | None:
     hm = g.get("clock")
     if not hm:
         return None
     alone = not (g.has("weekday") or g.has("dayrel") or g.has("month"))
-    if alone and g.lex.get("clockword", g.text("clock") or "") and s.prev_word() not in CLOCK_PREPOSITIONS:
+    if alone and g.lex.get("clockword", g.text("clock") or "") and g.lex.get("clockprep", s.prev_word()) is None:
         return None                   # "High Noon" is a film
     day: Value | None = None
     if g.has("weekday"):
@@ -698,16 +708,16 @@ def duration(g: Groups, s: Situation) -> Value | None:
         return None
     unit_word = norm_key(g.text("unit") or "")
     text = norm_key(g.all_text)
-    if re.match(r"\s*-?\s*old\b", s.next_text()):
+    if g.lex.get("ageword", s.next_word()) is not None:
         return None                    # an age: "52 years old", "a 6-year-old boy"
     if g.has("indef"):
-        if unit == "TS" or (unit == "Q" and re.match(r"\s+(of|percent|point)\b", s.next_text())):
+        if unit == "TS" or (unit == "Q" and g.lex.get("fractionword", s.next_word()) is not None):
             return None                # "a second term", "a quarter of the vote"
         if unit_word.endswith("s"):
             return None
-        if not g.has("approx") and re.fullmatch(r"(a|an|one) \S+", text):
-            prev, prev_pos = s.prev_word(), s.prev_pos()
-            if prev_pos in ("NUM", "NOUN", "PROPN", "SYM") or prev in ("times", "once", "twice"):
+        if not g.has("approx") and len(text.split()) == 2:
+            # "$5 million a year", "four flights a week", "twice a year": a rate
+            if s.prev_pos() in ("NUM", "NOUN", "PROPN", "SYM") or g.lex.get("multiplier", s.prev_word()):
                 return Value("SET", period(1, unit))
         return Value("DURATION", period(float(g.get("indef") or 1), unit))
     if g.has("num"):
@@ -715,7 +725,7 @@ def duration(g: Groups, s: Situation) -> Value | None:
         num_text = g.text("num") or ""
         if n is None or n > 100000 or (re.fullmatch(r"(1[89]|20)\d\d", num_text) and unit != "TS"):
             return None               # "the 1988 quarter" is a date, not 1988 quarters
-        if unit == "Q" and re.match(r"\s+(of|percent|point)\b", s.next_text()):
+        if unit == "Q" and g.lex.get("fractionword", s.next_word()) is not None:
             return None               # "three-quarters of its food"
         return Value("DURATION", period(n, unit))
     v = g.get("vague")
@@ -738,11 +748,11 @@ def duration_half(g: Groups, s: Situation) -> Value | None:
 def duration_vague(g: Groups, s: Situation) -> Value | None:
     unit = g.get("unit")
     word = norm_key(g.text("unit") or "")
-    if unit is None or not word.endswith("s") or word in ("nights", "seconds") or unit == "TS":
+    if unit is None or not word.endswith("s") or unit == "TS":
         return None
     if unit == "Q" and norm_key(g.all_text) == word:
         return None                   # bare "quarters" are rooms more often than time
-    if re.match(r"\s*-?\s*old\b", s.next_text()):
+    if g.lex.get("ageword", s.next_word()) is not None:
         return None
     return Value("DURATION", period("X", unit))
 
@@ -755,14 +765,20 @@ def set_every(g: Groups, s: Situation) -> Value | None:
     n = g.get("num") if g.has("num") else 1
     if n is None:
         return None
-    text = norm_key(g.all_text)
-    if re.search(r"\bother\b", text):
-        n = 2
-    if re.match(r"(once|twice|\S+ times)\b", text):
-        n = 1
+    if g.has("other"):
+        n = 2                         # "every other week"
     if unit == "Q":
         return Value("SET", f"P{_number(float(n))}Q")
     return Value("SET", period(n, unit))
+
+
+@rule("set_rate")
+def set_rate(g: Groups, s: Situation) -> Value | None:
+    """'twice a week', 'three times a year': the period is one unit."""
+    unit = g.get("unit")
+    if unit is None:
+        return None
+    return Value("SET", "P1Q" if unit == "Q" else period(1, unit))
 
 
 @rule("set_weekday")
@@ -802,17 +818,13 @@ def fuzzy(g: Groups, s: Situation) -> Value | None:
     value = g.get("fuzzy")
     if not value:
         return None
-    word = norm_key(g.all_text)
-    nxt = s.next_text()
-    if word == "once" and (s.last_pos() != "ADV" or re.match(r"\s+(again|more|and)\b", nxt)
-                           or s.prev_word() in ("at", "all", "for")):
+    flags = g.lex.flags.get("fuzzy", {}).get(norm_key(g.text("fuzzy") or ""), frozenset())
+    if "adj" in flags and s.last_pos() not in ("ADJ", "NOUN", "PROPN"):
         return None
-    if word in ("current", "recent", "future") and s.last_pos() not in ("ADJ", "NOUN", "PROPN"):
-        return None
-    if word == "soon" and re.match(r"\s+as\b", nxt):
-        return None                   # "as soon as": a conjunction
-    if word == "the moment" and s.prev_word() not in ("at", "for"):
-        return None
-    if word == "the present" and s.prev_word() not in ("at", "until", "to", "for"):
-        return None
+    if "afterprep" in flags and g.lex.get("fuzzyprep", s.prev_word()) is None:
+        return None                   # "at the moment", not "the moment he arrived"
+    if "notbeforeas" in flags and s.next_word() == "as":
+        return None                   # "as soon as" is a conjunction
+    if "notpast" in flags and s.tense() in ("past", "perfect"):
+        return None                   # "he was soon released" counts from the narrated time
     return Value("DATE", value)
