@@ -61,6 +61,7 @@ RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 MAX_PAIRS = 6
 MAIN_LINE_ONLY = True
 STATEMENTS_WITH_REPORTED_EVENTS = True
+LOCATION_AS_TARGET = True
 # "rejected an offer from X", "boycott contact with X": the object's own participants
 OBJECT_SOURCE_PREPS = frozenset({"from", "by", "with"})
 CONTENT_PREPS = frozenset({"of", "for", "to", "on", "against", "about", "over", "in", "into", "with"})
@@ -598,8 +599,12 @@ def _actor_of(tok: Token, art: _Article, state: _State, depth: int = 0) -> Side 
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 for g in c.children:
-                    a = art.actor(g) if g.dep_ == "pobj" else None
+                    if g.dep_ != "pobj":
+                        continue
+                    a = art.actor(g)
                     s = _side(a, f"'of' {a.text}") if a is not None else None
+                    if s is None and tok.lemma_.lower() in lex.cue("collective"):
+                        s = _actor_of(g, art, state, 1)  # "thousands of Iraqi Kurds"
                     if s is not None:
                         return s
     if tok.lemma_.lower() in lex.cue("anaphor") and any(c.lower_ in ("the", "both") for c in tok.children):
@@ -697,7 +702,7 @@ def _reporter_for_pronoun(v: Token, pron: Token, art: _Article, state: _State) -
     plural = pron.lower_ in PLURAL_PRONOUNS
     t = v
     for _ in range(4):
-        if t.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or t.head.i == t.i:
+        if t.dep_ not in ("ccomp", "xcomp", "conj", "advcl", "acomp") or t.head.i == t.i:
             return []
         t = t.head
         subj = [c for c in t.children if c.dep_ in SUBJ]
@@ -753,7 +758,7 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
     # explicit target prepositions (of the verb or of the event noun), then objects, then defaults
     holders = [v] + ([c.noun] if c.noun is not None and c.noun.i != v.i else [])
     if c.kind == "verb":
-        holders += [o for o in v.children if o.dep_ in OBJ and o.pos_ in ("NOUN", "PROPN")]
+        holders += _with_of([o for o in v.children if o.dep_ in OBJ and o.pos_ in ("NOUN", "PROPN")])
     if p.target_preps:
         for h in holders:
             objs += _sides(_prep_objects(h, p.target_preps), art, state)
@@ -765,7 +770,10 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
         objs = _sides([o for o in c.noun.children if o.dep_ in ("poss",)], art, state) if c.kind == "participate" else []
     if not objs and "notarget" not in p.flags and not inverse:
         for h in holders:
-            preps = DEFAULT_TARGET_PREPS if h.i in (v.i, getattr(c.noun, "i", -1)) else OBJECT_SOURCE_PREPS
+            if h.i in (v.i, getattr(c.noun, "i", -1)) or _lookup(art.lex.nouns, h) is not None:
+                preps = DEFAULT_TARGET_PREPS | {"for"}  # "aid for Romania", "support for X"
+            else:
+                preps = OBJECT_SOURCE_PREPS
             objs += _sides(_prep_objects(h, preps), art, state)
             if objs:
                 break
@@ -1009,7 +1017,13 @@ def _levels(c: Candidate, others: set[int], art: _Article) -> list[tuple[set[int
     """Where to look for an event's date and place, nearest first: its own clause, the clauses
     coordinated with it ("visited Beijing and met Wang on Monday"), the clauses above it, then
     the main line of the sentence (never another event's clause or a subordinate clause)."""
-    levels: list[tuple[set[int], str]] = [(_clause(c.anchor, include_acl=c.kind == "nominal"), "clause")]
+    own = _clause(c.anchor, include_acl=c.kind == "nominal")
+    if "content" in c.pattern.flags or c.pattern.comps:
+        # "threatened to impose a curfew in Algiers": the content's clause is the act's own
+        for ch in c.anchor.children:
+            if ch.dep_ in ("xcomp", "ccomp"):
+                own |= _clause(ch)
+    levels: list[tuple[set[int], str]] = [(own, "clause")]
     first = c.anchor
     while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head
@@ -1198,6 +1212,12 @@ def _attribution(c: Candidate, art: _Article) -> str | None:
 # ---------------------------------------------------------------- assembling a sentence
 
 
+def _to_infinitive(t: Token) -> bool:
+    """'sworn to fight' parsed as a purpose clause: an infinitive without its own subject."""
+    return t.dep_ == "advcl" and any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in t.children) and not any(
+        ch.dep_ in SUBJ for ch in t.children)
+
+
 def _complement_of(controller: Candidate, c: Candidate) -> bool:
     """Is `c` in the complement (content) of `controller`?"""
     if c is controller:
@@ -1207,7 +1227,7 @@ def _complement_of(controller: Candidate, c: Candidate) -> bool:
     while t.head.i != t.i and hops < 6:
         if t.head.i == controller.anchor.i:
             return t.dep_ in ("xcomp", "ccomp", "pcomp", "dobj", "acomp", "oprd") or (
-                t.dep_ == "prep" and t.lower_ in CONTENT_PREPS)
+                t.dep_ == "prep" and t.lower_ in CONTENT_PREPS) or _to_infinitive(t)
         if t.dep_ in ("advcl", "relcl", "parataxis"):
             return False
         if t.head.i == controller.pred.i:
@@ -1357,6 +1377,15 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
             continue
         date, date_end, date_source = _date_of(c, art, others)
         place, place_source = _place_of(c, art, others, [x for pair in pairs for x in pair if x is not None])
+        if LOCATION_AS_TARGET and place is not None and place_source == "clause" and not c.speech \
+                and "notarget" not in c.pattern.flags and all(t is None for _, t in pairs):
+            # "lifted the curfew in Montenegro", "demonstrated in Kirkuk": the place's country is on the
+            # receiving end when no one else is named
+            host = _iso3(place.country)
+            if host:
+                side = Side(host, place.start, place.end, place.text, f"country of the place {place.text}",
+                            "country", host)
+                pairs = [(a, side) for a, _ in pairs if not (a is not None and a.code == host)] or pairs
         attributed = _attribution(c, art) if not c.speech else (c.sources[0].text if c.sources else None)
         info = art.cb.lookup(c.code)
         for src, tgt in pairs:
@@ -1367,7 +1396,8 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
                 source=src.code if src else None,
                 target=tgt.code if tgt else None,
                 code=c.code,
-                plover=info.plover if info else None,
+                plover=(c.pattern.plover if c.pattern.plover and c.code == c.pattern.code else None)
+                or (info.plover if info else None),
                 goldstein=info.goldstein if info else None,
                 quad_class=info.quad_class if info else None,
                 date=date,

@@ -4,7 +4,7 @@ Language knowledge lives in data files read through `tidings.resources` (users a
 with files of the same names in `TIDINGS_DATA`, or load another set with a prefix:
 `load_lexicon("myontology_")` reads `myontology_verbs.tsv` ...):
 
-- `event_verbs.tsv`   code, pattern, priority, flags, note: verbal predicates.
+- `event_verbs.tsv`   code, pattern, priority, flags, note, plover: verbal predicates.
 - `event_nouns.tsv`   code, pattern, priority, flags, note: event nouns (light-verb objects,
                       "the summit", "sanctions on", subjects of "began", objects of "take part in").
 - `event_combinations.tsv`  controller, content, code, note: a verb whose complement is the
@@ -60,6 +60,7 @@ class Pattern:
     flags: frozenset[str] = frozenset()
     note: str = ""
     origin: str = ""                            # file name the row came from
+    plover: str | None = None                   # a PLOVER type finer than the code's mapping
 
     @property
     def specificity(self) -> int:
@@ -108,7 +109,7 @@ def _alts(item: str) -> frozenset[str]:
 
 
 def parse_pattern(code: str, kind: str, text: str, priority: int = 0, flags: frozenset[str] = frozenset(),
-                  note: str = "", origin: str = "") -> Pattern:
+                  note: str = "", origin: str = "", plover: str | None = None) -> Pattern:
     """One pattern string -> `Pattern` (see the module docstring for the syntax)."""
     items = text.split()
     if not items:
@@ -128,7 +129,7 @@ def parse_pattern(code: str, kind: str, text: str, priority: int = 0, flags: fro
         objects=tuple(_alts(i[1:]) for i in items if i[0] == "="),
         comps=tuple(_alts(i[1:]) for i in items if i[0] == "^"),
         target_preps=frozenset().union(*[_alts(i[1:]) for i in items if i[0] == "@"]),
-        priority=priority, flags=flags, note=note, origin=origin,
+        priority=priority, flags=flags, note=note, origin=origin, plover=plover or None,
     )
 
 
@@ -146,7 +147,8 @@ def _patterns(name: str, kind: str) -> dict[str, list[Pattern]]:
             priority = int(row.get("priority") or 0)
         except ValueError as e:
             raise DataFileError(f"{name}: priority must be an integer in {text!r}") from e
-        p = parse_pattern(code, kind, text, priority, flags, row.get("note", ""), name)
+        p = parse_pattern(code, kind, text, priority, flags, row.get("note", ""), name,
+                          (row.get("plover") or "").upper() or None)
         for h in p.heads:
             index.setdefault(h, []).append(p)
     for plist in index.values():
