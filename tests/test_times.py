@@ -272,3 +272,11 @@ def test_rates_are_sets(nlp):
 def test_ages_and_titles_are_not_times(nlp):
     assert times(nlp, "A 6-year-old boy and his 44-year-old father watched the film High Noon.") == {}
     assert value(nlp, "The ceasefire starts at noon.", "noon") == "2024-07-09T12:00"
+
+
+def test_narrated_time_is_the_reference_for_the_following_year(nlp):
+    found = times(nlp, "On May 22, 1995, he was made a general, and the following year he became attache. "
+                       "He appeared in court the next morning.", "1998-04-18")
+    assert found["the following year"][1] == "1996"
+    assert found["the next morning"][1] is None       # the reference is a year now: no day to count from
+    assert value(nlp, "She fled in June 1998 and returned later that year.", "later that year", "2000-01-28") == "1998"

@@ -443,9 +443,30 @@ def resolve_times(doc: Doc, published: str | None) -> list[TimeRef]:
         taken[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
         chosen.append((cand, value))
     chosen.sort(key=lambda cv: cv[0].start)
+    _narrated(chosen)
     if anchor.date is not None:
         _year_ago_quarters(info, chosen, anchor)
     return _merge_ranges(info, chosen, anchor, lex)
+
+
+_CALENDAR_VALUE = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
+
+
+def _narrated(chosen: list[tuple[Candidate, Value]]) -> None:
+    """Resolve 'the following year', 'that day' against the last calendar time mentioned
+    before them (the narrative's reference time); without one they stay unresolved."""
+    ref: tuple[int, int | None, int | None] | None = None
+    for k, (cand, value) in enumerate(chosen):
+        if value.narrative is not None:
+            unit, shift, pod = value.narrative
+            resolved = cal.shift_reference(ref, unit, shift) if ref else None
+            if resolved and pod:
+                resolved = f"{resolved}T{pod}" if len(resolved) == 10 else None
+            value = Value(value.type, resolved)
+            chosen[k] = (cand, value)
+        m = _CALENDAR_VALUE.match(value.value or "")
+        if m and value.type in ("DATE", "TIME"):
+            ref = (int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None)
 
 
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")

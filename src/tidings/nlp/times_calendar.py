@@ -129,3 +129,21 @@ def years_with_weekday(month: int, day: int, weekday: int, latest: int, earliest
     """Years (latest first) in which `month`/`day` falls on ISO `weekday`."""
     return [y for y in range(latest, earliest - 1, -1)
             if (d := safe_date(y, month, day)) is not None and d.isoweekday() == weekday]
+
+
+def shift_reference(ref: tuple[int, int | None, int | None], unit: str, shift: int) -> str | None:
+    """A (year, month, day) reference moved by `shift` units, at that unit's granularity."""
+    year, month, day = ref
+    if unit == "year":
+        return f"{year + shift:04d}"
+    if unit == "month" and month:
+        return month_value(year, month, shift)
+    if unit == "week" and month and day:
+        return week_value(date(year, month, day), shift)
+    if unit == "day" and month and day:
+        return (date(year, month, day) + timedelta(days=shift)).isoformat()
+    if unit == "quarter" and month:
+        return quarter_value(year, (month - 1) // 3 + 1, shift)
+    if unit == "decade":
+        return f"{year // 10 + shift:03d}"
+    return None

@@ -24,6 +24,7 @@ class Value:
     end_value: str | None = None
     relative: bool = False           # computed from the anchor (so the TimeRef records it)
     date: date | None = None         # the day it resolved to, when it is one day
+    narrative: tuple[str, int, str] | None = None  # (unit, shift, part of day) from the last narrated time
 
 
 class Groups:
@@ -456,6 +457,18 @@ def rel_unit(g: Groups, s: Situation) -> Value | None:
         return weekend(g, s)
     value = shift_unit(s.anchor, unit, rel)
     return Value("DATE", value, relative=True) if value else None
+
+
+@rule("narrative")
+def narrative(g: Groups, s: Situation) -> Value | None:
+    """'the following year', 'that day', 'the next morning': counted from the time the article
+    last mentioned, which resolve_times fills in once every expression is known."""
+    unit = g.get("calunit") or "day"
+    shift = g.int("narrel") if g.has("narrel") else 1
+    if unit is None or shift is None or unit == "weekend":
+        return None
+    pod = g.get("pod") or ""
+    return Value("TIME" if pod else "DATE", None, narrative=(unit, shift, pod))
 
 
 @rule("year_end")
