@@ -745,7 +745,12 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
     pron = _pronoun_of(subj[0]) if subj else None
     subj_sides = _reporter_for_pronoun(v, pron, art, state) if pron is not None else []
     if not subj_sides:
-        subj_sides = _sides(subj, art, state)
+        if v.dep_ == "relcl" and subj and subj[0].i == v.head.i:
+            # "the U.S., which supports Ukraine, and NATO": the relative clause is about its head only
+            own = _actor_of(subj[0], art, state)
+            subj_sides = [own] if own is not None else []
+        else:
+            subj_sides = _sides(subj, art, state)
     if subj_sides and not passive_subject:
         # headline lists: "China, Belarus hold joint exercises" (the first name hangs loose)
         for ch in v.children:
@@ -758,7 +763,10 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
     # explicit target prepositions (of the verb or of the event noun), then objects, then defaults
     holders = [v] + ([c.noun] if c.noun is not None and c.noun.i != v.i else [])
     if c.kind == "verb":
-        holders += _with_of([o for o in v.children if o.dep_ in OBJ and o.pos_ in ("NOUN", "PROPN")])
+        # the object's own participants ("an offer from X", "aid for Y"), unless it belongs to someone
+        # ("supported its war with Ukraine": the war is its owner's, not Ukraine's)
+        holders += _with_of([o for o in v.children if o.dep_ in OBJ and o.pos_ in ("NOUN", "PROPN")
+                             and not any(ch.dep_ == "poss" for ch in o.children)])
     if p.target_preps:
         for h in holders:
             objs += _sides(_prep_objects(h, p.target_preps), art, state)
@@ -1143,7 +1151,7 @@ def _place_of(c: Candidate, art: _Article, others: set[int], sides: list[Side]) 
                 continue
             seen.add(k)
             pl = art.ann.places[k]
-            if pl.metonym or pl.geonameid is None:
+            if pl.metonym or pl.geonameid is None or _clashes(pl, i, art):
                 continue
             if any(s < pl.end and pl.start < e for s, e in blocked):
                 continue
@@ -1173,6 +1181,16 @@ def _place_of(c: Candidate, art: _Article, others: set[int], sides: list[Side]) 
 
 
 # ---------------------------------------------------------------- attribution
+
+
+def _clashes(pl: Place, i: int, art: _Article) -> bool:
+    """A place read where the actors layer sees an actor of another country or an IGO ("NATO")."""
+    k = art.actor_at[i]
+    if k < 0:
+        return False
+    a = art.ann.actors[k]
+    country = (a.country or a.code or "")[:3]
+    return country in ("IGO", "NGO") or (len(country) == 3 and country.isalpha() and country != _iso3(pl.country))
 
 
 def _inside_other_event(tok: Token, c: Candidate, art: _Article) -> bool:
@@ -1354,6 +1372,11 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
         keep = [c for c in keep if not (c.speech and not c.reporting and any(not k.speech for k in keep))]
     for c in keep:
         c.depth = _depth(c, art)
+        if len({(x.country or x.code) for x in c.sources if x is not None}) >= 2 or (c.recip and c.targets):
+            joint = lex.combine("joint", c.code)
+            if joint and joint != c.code:
+                c.notes.append(f"{c.code} by two sides coded {joint} (event_combinations.tsv)")
+                c.code = joint
         if _conditional(c, art, "threat_condition") and not c.negated:
             threat = lex.combine("13", c.code) or "130"
             if threat != c.code:
