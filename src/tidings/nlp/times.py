@@ -543,6 +543,9 @@ def _resolve_range(info: DocInfo, a: Candidate, av: Value, b: Candidate, bv: Val
         av2, bv2 = av, bv
     if av2 is None or bv2 is None:
         return None
+    if av2.value and bv2.value and len(av2.value) == len(bv2.value) and bv2.value < av2.value \
+            and av2.value[:1].isdigit():
+        return None                   # "between 1990 and 1985" is no range: keep the two dates
     relative = av2.relative or bv2.relative
     return TimeRef(a.start, b.end, info.text[a.start:b.end], av2.type, av2.value, bv2.value,
                    anchor.iso if relative else None)

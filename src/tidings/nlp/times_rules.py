@@ -658,10 +658,11 @@ def ago(g: Groups, s: Situation) -> Value | None:
         return Value("DATE", cal.month_value(a.year, a.month, n), relative=True)
     if unit == "Q":
         return Value("DATE", cal.quarter_value(a.year, cal.quarter_of(a), n), relative=True)
-    if unit == "Y":
-        return Value("DATE", f"{a.year + n:04d}", relative=True)
-    if unit == "10Y":
-        return Value("DATE", f"{a.year + 10 * n:04d}", relative=True)
+    if unit in ("Y", "10Y"):
+        year = a.year + n * (10 if unit == "10Y" else 1)
+        if not 1 <= year <= 9999:
+            return Value("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF")
+        return Value("DATE", f"{year:04d}", relative=True)
     if unit == "100Y":
         return Value("DATE", f"{a.year // 100 + n:02d}", relative=True)
     return None
