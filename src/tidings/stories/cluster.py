@@ -31,28 +31,32 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tidings.records import AnnotatedArticle, Story, stable_id
+from tidings.stories.embed import embeddings_wanted
 from tidings.stories.features import StoryFeatures, day_number, features_of
 
-SPACES = ("head", "body", "ent")
+SPACES = ("head", "body")
 STATE_VERSION = 1
 
 
 @dataclass
 class ClusterConfig:
-    threshold: float = 0.22            # below this best similarity an article starts a new story
-    weights: dict[str, float] = field(default_factory=lambda: {"head": 0.35, "body": 0.35, "ent": 0.30, "dense": 0.5})
+    threshold: float = 0.21            # below this best similarity an article starts a new story
+    weights: dict[str, float] = field(default_factory=lambda: {"head": 0.6, "body": 0.4, "dense": 1.0})
     title_boost: int = 2               # a headline word counts this many times in the head space
+    entity_boost: int = 0              # extra counts of a resolved entity key over a word
     window_days: float = 7.0           # stories idle this long (in stream time) leave the index
     time_scale_days: float = 2.5       # Gaussian decay of similarity beyond `time_grace_days`
     time_grace_days: float = 1.0       # a day apart is the same news cycle (time zones, late editions)
     idf_prior_docs: float = 50.0       # unseen documents assumed before the first one
-    df_half_life: int = 20000          # articles after which document frequencies count half
-    centroid_terms: dict[str, int] = field(default_factory=lambda: {"head": 80, "body": 150, "ent": 60})
+    df_half_life: int = 5000           # articles after which document frequencies count half
+    centroid_terms: dict[str, int] = field(default_factory=lambda: {"head": 80, "body": 150})
     index_terms: int = 30              # top centroid terms per space that go into the index
     query_terms: int = 20              # top article terms per space used to find candidates
     max_candidates: int = 40           # stories scored in full per article
     max_active_stories: int = 50000    # hard bound on active stories (undated streams)
-    embeddings: bool = False           # add a dense embedding space (needs tidings[embeddings])
+    max_members_kept: int = 500        # member ids a long-running story keeps (for duplicates)
+    embeddings: bool = field(default_factory=lambda: embeddings_wanted())  # dense space; $TIDINGS_EMBEDDINGS
+    dense_floor: float = 0.4           # dense cosine of unrelated news; rescaled to 0 (MiniLM ~0.2-0.45)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -103,11 +107,14 @@ def _top(weights: dict[str, float], k: int) -> list[str]:
     return [t for t, _ in heapq.nsmallest(k, weights.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def _cos_dense(a: Sequence[float], b: Sequence[float]) -> float:
+def _cos_dense(a: Sequence[float], b: Sequence[float], floor: float = 0.0) -> float:
+    """Cosine of two dense vectors, rescaled so that `floor` (what unrelated texts score)
+    maps to 0 and 1 stays 1: sentence embeddings never score unrelated news near 0."""
     dot = sum(x * y for x, y in zip(a, b))
     na = math.sqrt(sum(x * x for x in a))
     nb = math.sqrt(sum(y * y for y in b))
-    return dot / (na * nb) if na and nb else 0.0
+    cos = dot / (na * nb) if na and nb else 0.0
+    return max(0.0, (cos - floor) / (1.0 - floor)) if floor else cos
 
 
 class StoryClusterer:
@@ -152,7 +159,13 @@ class StoryClusterer:
             head[t] = head.get(t, 0) + self.config.title_boost
         for t in f.lead:
             head[t] = head.get(t, 0) + 1
-        return {"head": head, "body": f.body, "ent": f.entities}
+        boost = 1 + self.config.entity_boost
+        for k in f.lead_entities:
+            head[k] = head.get(k, 0) + boost
+        body = dict(f.body)
+        for k, c in f.entities.items():
+            body[k] = body.get(k, 0) + c * boost
+        return {"head": head, "body": body}
 
     def vectors(self, features: StoryFeatures) -> dict[str, dict[str, float]]:
         """The article's L2-normalised TF-IDF vector per space (sublinear term frequency)."""
@@ -167,13 +180,7 @@ class StoryClusterer:
     # ------------------------------------------------------------------ similarity
 
     def _time_factor(self, t: float | None, story: _Story) -> float:
-        if t is None or story.first is None or story.last is None:
-            return 1.0
-        gap = max(0.0, story.first - t, t - story.last) - self.config.time_grace_days
-        if gap <= 0:
-            return 1.0
-        z = gap / self.config.time_scale_days
-        return math.exp(-0.5 * z * z)
+        return time_decay(self.config, t, story.first, story.last)
 
     def similarity(self, vecs: dict[str, dict[str, float]], dense: list[float] | None,
                    story: _Story, t: float | None) -> float:
@@ -191,7 +198,7 @@ class StoryClusterer:
                 total += w.get(space, 0.0) * sum(qw * c.get(term, 0.0) for term, qw in q.items()) / norm
         if self.config.embeddings and dense is not None and story.dense is not None:
             weight += w.get("dense", 0.0)
-            total += w.get("dense", 0.0) * _cos_dense(dense, story.dense)
+            total += w.get("dense", 0.0) * _cos_dense(dense, story.dense, self.config.dense_floor)
         if not weight:
             return 0.0
         return total / weight * self._time_factor(t, story)
@@ -247,6 +254,11 @@ class StoryClusterer:
              dense: list[float] | None, t: float | None) -> None:
         story.n += 1
         story.members.append(f.id)
+        if len(story.members) > self.config.max_members_kept:
+            for old in story.members[: -self.config.max_members_kept]:
+                if self._article_story.get(old) == story.id:
+                    del self._article_story[old]
+            del story.members[: -self.config.max_members_kept]
         if f.outlet and f.outlet not in story.outlets:
             story.outlets.append(f.outlet)
         if story.title is None and f.headline:
@@ -332,7 +344,7 @@ class StoryClusterer:
         """Active stories as records: members, outlets, date range, main actors and places."""
         out = []
         for s in self._stories.values():
-            ents = _top(s.sums["ent"], 20)
+            ents = [t for t in _top(s.sums["body"], 60) if t[1:2] == ":"][:20]
             out.append(Story(
                 id=s.id, title=s.title, articles=list(s.members), outlets=list(s.outlets),
                 first_seen=_iso(s.first), last_seen=_iso(s.last),
@@ -373,6 +385,17 @@ class StoryClusterer:
         return self
 
 
+def time_decay(config: ClusterConfig, t: float | None, first: float | None, last: float | None) -> float:
+    """1 within the story's date range (and a grace day around it), then a Gaussian fall."""
+    if t is None or first is None or last is None:
+        return 1.0
+    gap = max(0.0, first - t, t - last) - config.time_grace_days
+    if gap <= 0:
+        return 1.0
+    z = gap / config.time_scale_days
+    return math.exp(-0.5 * z * z)
+
+
 def _iso(day: float | None) -> str | None:
     if day is None:
         return None
@@ -381,17 +404,23 @@ def _iso(day: float | None) -> str | None:
     return _dt.date.fromordinal(int(day)).isoformat()
 
 
-def cluster_features(features: list[StoryFeatures], config: ClusterConfig | dict[str, Any] | None = None) -> list[str]:
+def cluster_features(
+    features: list[StoryFeatures],
+    config: ClusterConfig | dict[str, Any] | None = None,
+    refine: int = 2,
+) -> list[str]:
     """Story ids for a batch of features, in input order.
 
     The batch is one stream sorted by date (undated articles last, input order among
     equals), and its document frequencies are counted before any assignment, so the
-    first articles are weighed with the same IDF as the last."""
+    first articles are weighed with the same IDF as the last. Then, since the whole batch
+    is at hand, up to `refine` passes move each article to the story it is closest to once
+    all stories are known (an online pass can only compare with what came before)."""
     clusterer = StoryClusterer(config)
     for f in features:
         clusterer.observe(f)
-    order = sorted(range(len(features)), key=lambda i: (day_number(features[i].published) is None,
-                                                         day_number(features[i].published) or 0.0, i))
+    days = [day_number(f.published) for f in features]
+    order = sorted(range(len(features)), key=lambda i: (days[i] is None, days[i] or 0.0, i))
     out: list[str] = [""] * len(features)
     assigned: dict[str, str] = {}
     for i in order:
@@ -400,16 +429,126 @@ def cluster_features(features: list[StoryFeatures], config: ClusterConfig | dict
             out[i] = assigned[f.id]
             continue
         out[i] = assigned[f.id] = clusterer.assign(f, observed=True)
+    if refine and len(features) > 2:
+        out = _refine(clusterer, features, days, order, out, refine)
     return out
+
+
+def _refine(clusterer: StoryClusterer, features: list[StoryFeatures], days: list[float | None],
+            order: list[int], labels: list[str], passes: int) -> list[str]:
+    """Batch reassignment (one k-means step per pass, in date order): an article moves to
+    the story whose centroid, without it, is more similar to it than its own story's
+    centroid without it. Story ids are then re-derived from each story's first article."""
+    cfg = clusterer.config
+    use_dense = cfg.embeddings
+    vecs = [clusterer.vectors(f) for f in features]
+    dense = [f.vector if use_dense else None for f in features]
+    uniq: dict[str, int] = {}
+    for i in order:  # repeated article ids ride along with their first occurrence
+        uniq.setdefault(features[i].id, i)
+    rank = {i: r for r, i in enumerate(order)}
+    items = sorted(set(uniq.values()), key=rank.__getitem__)
+    label = {i: labels[i] for i in items}
+    members: dict[str, set[int]] = {}
+    sums: dict[str, dict[str, dict[str, float]]] = {}
+    sqnorm: dict[tuple[str, str], float] = {}  # |centroid sum|^2 per (story, space)
+    dsum: dict[str, list[float] | None] = {}
+    postings: dict[str, set[str]] = {}
+
+    def add(i: int, sid: str, sign: float) -> None:
+        sp = sums.setdefault(sid, {s: {} for s in SPACES})
+        for space in SPACES:
+            d = sp[space]
+            v = vecs[i][space]
+            dot = sum(w * d.get(t, 0.0) for t, w in v.items())
+            sqnorm[sid, space] = sqnorm.get((sid, space), 0.0) + 2 * sign * dot + sum(w * w for w in v.values())
+            for t, w in v.items():
+                d[t] = d.get(t, 0.0) + sign * w
+        if dense[i] is not None:
+            cur = dsum.get(sid)
+            dsum[sid] = [sign * x for x in dense[i]] if cur is None else [a + sign * b for a, b in zip(cur, dense[i])]
+        if sign > 0:
+            members.setdefault(sid, set()).add(i)
+            for space in SPACES:
+                for t in _top(vecs[i][space], cfg.query_terms):
+                    postings.setdefault(space[0] + t, set()).add(sid)
+        else:
+            members[sid].discard(i)
+
+    for i in items:
+        add(i, label[i], 1.0)
+
+    def score(i: int, sid: str) -> float | None:
+        others = [m for m in members.get(sid, ()) if m != i]
+        if not others:
+            return None
+        total = weight = 0.0
+        for space in SPACES:
+            q = vecs[i][space]
+            if not q:
+                continue
+            weight += cfg.weights.get(space, 0.0)
+            c = sums[sid][space]
+            dot = sum(qw * c.get(t, 0.0) for t, qw in q.items())
+            sqn = sqnorm[sid, space]
+            if i in members[sid]:  # the story without this article
+                qq = sum(qw * qw for qw in q.values())
+                sqn, dot = sqn - 2 * dot + qq, dot - qq
+            if sqn > 1e-9:
+                total += cfg.weights.get(space, 0.0) * dot / math.sqrt(sqn)
+        if use_dense and dense[i] is not None and dsum.get(sid) is not None:
+            d = dsum[sid]
+            if i in members[sid]:
+                d = [a - b for a, b in zip(d, dense[i])]
+            weight += cfg.weights.get("dense", 0.0)
+            total += cfg.weights.get("dense", 0.0) * _cos_dense(dense[i], d, cfg.dense_floor)
+        if not weight:
+            return 0.0
+        dated = [days[m] for m in others if days[m] is not None]
+        first, last = (min(dated), max(dated)) if dated else (None, None)
+        if days[i] is not None and first is not None and \
+                max(first - days[i], days[i] - last) > cfg.window_days:
+            return None
+        return total / weight * time_decay(cfg, days[i], first, last)
+
+    for _ in range(passes):
+        moved = 0
+        for i in items:
+            own = label[i]
+            best_sid, best = own, score(i, own)
+            if best is None:
+                best = cfg.threshold
+            cands: set[str] = set()
+            for space in SPACES:
+                for t in _top(vecs[i][space], cfg.query_terms):
+                    cands |= postings.get(space[0] + t, set())
+            for sid in sorted(cands):
+                if sid == own:
+                    continue
+                s = score(i, sid)
+                if s is not None and s > best:
+                    best_sid, best = sid, s
+            if best_sid != own:
+                add(i, own, -1.0)
+                add(i, best_sid, 1.0)
+                label[i] = best_sid
+                moved += 1
+        if not moved:
+            break
+    # a story's id is that of its first article (date order), as in the online pass
+    rename: dict[str, str] = {}
+    for i in items:
+        rename.setdefault(label[i], stable_id(features[i].id))
+    return [rename[label[uniq[f.id]]] for f in features]
 
 
 def cluster_articles(annotated: Iterable[AnnotatedArticle], config: ClusterConfig | dict[str, Any] | None = None) -> list[str]:
     """The stateless `tidings cluster` contract: one story id per article, in input order."""
     annotated = list(annotated)
     cfg = config if isinstance(config, ClusterConfig) else ClusterConfig.from_dict(config)
-    features = [features_of(a) for a in annotated]
+    features = [features_of(a, embeddings=False) for a in annotated]
     if cfg.embeddings:
         from tidings.stories.embed import add_vectors
 
-        add_vectors(features, annotated)
+        add_vectors(features, annotated)  # in batches, faster than one by one
     return cluster_features(features, cfg)

@@ -4,10 +4,15 @@
 worker, and the clusterer never sees a spaCy `Doc`. Three term spaces are kept apart so
 the clusterer can weight them apart:
 
-- `head`: the headline and the lead (first content words of the text) — what the story
-  is about, and all there is for a short lead;
-- `body`: content-word lemmas of the whole text, counted;
-- `entities`: resolved keys (actor names and codes, GeoNames ids of places), counted.
+- `head`: the headline and the lead (first content words of the text, and the entities
+  resolved in the first sentences) — what the story is about, and all there is for a
+  short lead;
+- `body`: content-word lemmas of the whole text, counted, and every resolved entity
+  (actor names and codes, GeoNames ids of places), counted.
+
+Entity keys carry a prefix (`n:`, `a:`, `p:`) and never meet a word. They are terms of
+the two spaces rather than a space of their own: an article has few of them, and the
+cosine of two two-key vectors says "same person" far more often than "same story".
 
 Terms of every space go through one light normaliser (`norm_term`) so that a headline's
 surface words ("troops", "exercises") meet the lemmas of the text ("troop", "exercise").
@@ -18,6 +23,7 @@ import datetime as _dt
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -25,9 +31,11 @@ from tidings.records import AnnotatedArticle, Article
 from tidings.resources import load_lines
 
 LEAD_TERMS = 40          # content words of the text that count as its lead
+LEAD_SENTENCES = 3       # entities resolved in these first sentences count in the lead
+LEAD_CHARS = 600         # ... and at most this far into the text
 MAX_BODY_TERMS = 300     # distinct body lemmas kept (most frequent first)
 MAX_ENTITY_KEYS = 60
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_WORD = re.compile(r"\b[^\W\d_]+(?:['’][^\W\d_]+)?\b")
 _URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://([^/:?#]+)", re.I)
 
 
@@ -40,13 +48,32 @@ def stopwords() -> frozenset[str]:
 
 
 def norm_term(word: str) -> str:
-    """Lower case, possessive dropped, plural folded (`troops` -> `troop`, `parties` -> `party`)."""
+    """A light stem shared by headline words and lemmas, so that they meet.
+
+    Lower case, possessive dropped, plural folded, `-ing`/`-ed` and a final `-e` cut, a
+    doubled final consonant undone: `troops`, `troop` -> `troop`; `vowing`, `vow` -> `vow`;
+    `restored`, `restore` -> `restor`; `capping`, `cap` -> `cap`. It only has to map a
+    headline's surface form and a lemma to the same key, not to be a word."""
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
     if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "ys", "as", "os")):
+        w = w[:-3] + "y"
+    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "ys", "as", "os")):
+        w = w[:-1]
+    if len(w) > 5 and w.endswith("ing"):
+        w = _undouble(w[:-3])
+    elif len(w) > 4 and w.endswith("ied"):
+        w = w[:-3] + "y"
+    elif len(w) > 4 and w.endswith("ed") and not w.endswith("eed"):
+        w = _undouble(w[:-2])
+    if len(w) > 3 and w.endswith("e") and not w.endswith("ee"):
+        w = w[:-1]
+    return w
+
+
+def _undouble(w: str) -> str:
+    if len(w) > 2 and w[-1] == w[-2] and w[-1] not in "lsz":
         return w[:-1]
     return w
 
@@ -107,6 +134,7 @@ class StoryFeatures:
     lead: list[str] = field(default_factory=list)       # normalised first content words of the text
     body: dict[str, int] = field(default_factory=dict)  # normalised lemma -> count
     entities: dict[str, int] = field(default_factory=dict)  # resolved key -> count
+    lead_entities: list[str] = field(default_factory=list)  # resolved keys of the lead
     duplicate_of: str | None = None
     vector: list[float] | None = None                   # optional dense embedding of headline + lead
     headline: str | None = None                         # display title for the story record
@@ -128,18 +156,30 @@ def _headline(article: Article, first_sentence: str | None) -> str | None:
     return first_sentence.strip()[:200] if first_sentence else None
 
 
-def entity_keys(annotated: AnnotatedArticle) -> Counter:
-    """Resolved entities as keys: `n:` actor names, `a:` actor codes, `p:` GeoNames ids."""
+def entity_keys(annotated: AnnotatedArticle, before: int | None = None) -> Counter:
+    """Resolved entities as keys: `n:` actor names, `a:` actor codes, `p:` GeoNames ids
+    (only those starting before character `before`, when given)."""
     keys: Counter = Counter()
     for a in annotated.actors:
+        if before is not None and a.start >= before:
+            continue
         if a.name:
             keys["n:" + a.name.lower()] += 1
         if a.code and not a.code.startswith("---"):
             keys["a:" + a.code] += 1
     for p in annotated.places:
+        if before is not None and p.start >= before:
+            continue
         if p.geonameid is not None:
             keys[f"p:{p.geonameid}"] += 1
     return keys
+
+
+def lead_end(annotated: AnnotatedArticle) -> int:
+    """Where the lead ends: after the first sentences, and not beyond `LEAD_CHARS`."""
+    sents = annotated.sentences[:LEAD_SENTENCES]
+    end = sents[-1].end if sents else LEAD_CHARS
+    return min(end, LEAD_CHARS)
 
 
 def make_features(
@@ -147,8 +187,10 @@ def make_features(
     keywords: list[str],
     entities: dict[str, int] | Counter | None = None,
     first_sentence: str | None = None,
+    lead_entities: Iterable[str] = (),
 ) -> StoryFeatures:
-    """Features from an article, its content lemmas (in text order) and its entity keys."""
+    """Features from an article, its content lemmas (in text order), its entity keys and
+    those of them found in its lead."""
     stop = stopwords()
     terms = [t for t in (norm_term(k) for k in keywords) if t not in stop and len(t) > 1]
     headline = _headline(article, first_sentence)
@@ -167,18 +209,26 @@ def make_features(
         lead=terms[:LEAD_TERMS],
         body=dict(body),
         entities=dict(ents),
+        lead_entities=sorted(set(lead_entities)),
         duplicate_of=article.duplicate_of,
         headline=headline,
     )
 
 
-def features_of(annotated: AnnotatedArticle) -> StoryFeatures:
+def features_of(annotated: AnnotatedArticle, embeddings: bool | None = None) -> StoryFeatures:
     """What the clusterer needs of an annotated article.
 
     Uses `annotated.keywords` (content lemmas from the annotate pipeline); when a caller
     left them empty the words of the text stand in, so clustering never silently sees
-    nothing."""
+    nothing. `embeddings` (default: `$TIDINGS_EMBEDDINGS`, see `embed.py`) adds the dense
+    vector of the headline and lead."""
     article = annotated.article
     keywords = annotated.keywords or content_terms(article.text)
     first = annotated.sentences[0].text if annotated.sentences else None
-    return make_features(article, keywords, entity_keys(annotated), first)
+    features = make_features(article, keywords, entity_keys(annotated), first,
+                             entity_keys(annotated, before=lead_end(annotated)))
+    from tidings.stories.embed import add_vectors, embeddings_wanted
+
+    if embeddings or (embeddings is None and embeddings_wanted()):
+        add_vectors([features], [annotated])
+    return features

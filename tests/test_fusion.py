@@ -1,0 +1,164 @@
+"""Event fusion: one happening, one event, every outlet that carried it, and their conflicts.
+
+Mentions are built by hand for the rules (what the coder would emit for sentences we
+wrote), then the seed articles go through the real annotate + code pipeline.
+"""
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tidings.records import Article, EventMention, Place
+from tidings.stories import fuse_events
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
+
+BREST = Place(0, 5, "Brest", 629634, "Brest", "BY", 52.1, 23.7, "city")
+BELARUS = Place(0, 7, "Belarus", 630336, "Belarus", "BY", 53.0, 28.0, "country")
+MINSK = Place(0, 5, "Minsk", 625144, "Minsk", "BY", 53.9, 27.6, "city")
+WARSAW = Place(0, 6, "Warsaw", 756135, "Warsaw", "PL", 52.2, 21.0, "city")
+
+# an article without outlet (a local file) and one from a named outlet
+A1 = Article(id="art1", text="...", url="/data/000.txt", published=None)
+A2 = Article(id="art2", text="...", outlet="News.Az", published="2024-07-09")
+A3 = Article(id="art3", text="...", url="https://www.wire.example/story", published="2024-07-10")
+ARTICLES = {a.id: a for a in (A1, A2, A3)}
+
+
+def mention(article, source, target, code, date=None, date_end=None, place=None, start=0, **kw):
+    return EventMention(article=article, start=start, end=start + 50, source=source, target=target, code=code,
+                        date=date, date_end=date_end, place=place, date_source=kw.pop("date_source", "clause"), **kw)
+
+
+def exercises():
+    """"They began on Monday, July 8 and will last eleven days" (art1) against "conducting joint
+    military exercises ... through July 19 ... began Monday in Brest" (art2)."""
+    return [
+        mention("art1", "CHNMIL", "BLRMIL", "062", "2024-07-08", "2024-07-18", BELARUS, start=10),
+        mention("art2", "CHN", "BLR", "062", "2024-07-08", "2024-07-19", BREST, start=0, attributed_to="the Belarusian Defense Ministry"),
+        mention("art2", "BLR", "CHN", "062", "2024-07-08", "2024-07-19", BREST, start=0),
+        mention("art2", "CHN", "BLR", "06", "2024-07-09", None, None, start=300, date_source="published"),
+    ]
+
+
+def test_one_happening_told_by_two_outlets_is_one_event_with_its_conflict():
+    events = fuse_events("story1", exercises(), ARTICLES)
+    assert len(events) == 1
+    e = events[0]
+    assert e.story == "story1"
+    assert {e.source[:3], e.target[:3]} == {"CHN", "BLR"}
+    assert e.code == "062" and e.date == "2024-07-08"
+    assert e.outlets == 2 and e.outlet_names == ["News.Az", "article:art1"]
+    assert len(e.mentions) == 4 and {m.outlet for m in e.mentions} == {"News.Az", "article:art1"}
+    assert e.place.geonameid == 629634          # Brest refines Belarus: no conflict on place
+    assert e.first_seen == "2024-07-09"
+    assert e.date_end in ("2024-07-18", "2024-07-19")
+    assert [c.field for c in e.conflicts] == ["date_end"]
+    values = {v["value"]: v for v in e.conflicts[0].values}
+    assert values["2024-07-18"]["outlets"] == ["article:art1"] and values["2024-07-18"]["articles"] == ["art1"]
+    assert values["2024-07-19"]["outlets"] == ["News.Az"]
+    assert e.conflicts[0].values[0]["value"] == e.date_end  # the representative comes first
+    assert not e.syndicated
+
+
+def test_fusion_is_deterministic_whatever_the_order():
+    ms = exercises() + [mention("art3", "RUS", "UKR", "190", "2024-07-09")]
+    first = fuse_events("s", ms, ARTICLES)
+    for seed in range(5):
+        shuffled = ms[:]
+        random.Random(seed).shuffle(shuffled)
+        again = fuse_events("s", shuffled, ARTICLES)
+        assert [(e.id, e.code, e.date, e.date_end, e.outlets, [c.values for c in e.conflicts]) for e in again] == \
+               [(e.id, e.code, e.date, e.date_end, e.outlets, [c.values for c in e.conflicts]) for e in first]
+    assert len({e.id for e in first}) == len(first)
+
+
+def test_attacks_are_not_reciprocal_meetings_are():
+    attack = [mention("art2", "RUS", "UKR", "190", "2024-07-08"), mention("art3", "UKR", "RUS", "190", "2024-07-08")]
+    assert len(fuse_events("s", attack, ARTICLES)) == 2
+    meeting = [mention("art2", "CHNGOV", "BLRGOV", "040", "2024-07-04"),
+               mention("art3", "BLRGOV", "CHNGOV", "040", "2024-07-04")]
+    (e,) = fuse_events("s", meeting, ARTICLES)
+    assert e.outlets == 2 and e.source == "CHNGOV"   # the orientation first seen
+
+
+def test_different_roots_dates_and_countries_stay_apart():
+    ms = [
+        mention("art2", "CHN", "BLR", "040", "2024-07-04", place=MINSK),
+        mention("art3", "CHN", "BLR", "057", "2024-07-04", place=MINSK),          # another root
+        mention("art3", "CHN", "BLR", "040", "2024-07-20", place=MINSK),          # two weeks on
+        mention("art3", "CHN", "BLR", "040", "2024-07-04", place=WARSAW),         # another country
+    ]
+    assert len(fuse_events("s", ms, ARTICLES)) == 4
+
+
+def test_two_places_in_one_country_are_a_conflict_not_two_events():
+    ms = [mention("art2", "CHN", "BLR", "062", "2024-07-08", place=BREST),
+          mention("art3", "CHN", "BLR", "062", "2024-07-08", place=MINSK)]
+    (e,) = fuse_events("s", ms, ARTICLES)
+    (c,) = e.conflicts
+    assert c.field == "place" and sorted(v["value"]["geonameid"] for v in c.values) == [625144, 629634]
+    assert e.place.geonameid == 629634  # equal support: the earliest seen (art2, 9 July) wins
+
+
+def test_near_duplicate_on_another_outlet_counts_and_is_flagged():
+    copy = Article(id="art4", text="...", outlet="Mirror Wire", published="2024-07-10", duplicate_of="art2")
+    ms = [mention("art2", "CHN", "BLR", "062", "2024-07-08"), mention("art4", "CHN", "BLR", "062", "2024-07-08")]
+    (e,) = fuse_events("s", ms, {**ARTICLES, "art4": copy})
+    assert e.outlets == 2 and e.syndicated
+
+
+def test_mentions_without_a_known_article_count_under_their_own_outlet():
+    ms = [mention("x1", "CHN", "BLR", "062", "2024-07-08"), mention("x2", "CHN", "BLR", "062", "2024-07-08"),
+          replace(mention("x3", "CHN", "BLR", "062", "2024-07-08"), outlet="News.Az")]
+    (e,) = fuse_events("s", ms, {})
+    assert e.outlet_names == ["News.Az", "article:x1", "article:x2"]
+
+
+def test_goldstein_and_quad_follow_the_fused_code():
+    ms = [mention("art2", "CHN", "BLR", "06", "2024-07-08", goldstein=6.0, quad_class=3),
+          mention("art3", "CHN", "BLR", "062", "2024-07-08", goldstein=7.4, quad_class=3)]
+    (e,) = fuse_events("s", ms, ARTICLES)
+    assert e.code == "062"
+    try:
+        from tidings.coding.codebook import lookup
+    except ImportError:
+        lookup = None
+    info = lookup("062") if lookup else None
+    if info is not None:
+        assert (e.goldstein, e.quad_class) == (info.goldstein, info.quad_class)
+    else:
+        assert (e.goldstein, e.quad_class) == (7.4, 3)
+
+
+def test_sibling_codes_from_different_outlets_are_a_conflict():
+    ms = [mention("art2", "CHN", "BLR", "061", "2024-07-08"), mention("art3", "CHN", "BLR", "062", "2024-07-08"),
+          mention("art1", "CHN", "BLR", "062", "2024-07-08")]
+    (e,) = fuse_events("s", ms, ARTICLES)
+    assert e.code == "062"  # two outlets against one
+    assert [c.field for c in e.conflicts] == ["code"]
+
+
+@needs_seeds
+def test_seed_exercises_are_one_event_carried_by_both_outlets():
+    from tidings.ingest import read_paths
+    from tidings.nlp.pipeline import annotate_articles
+
+    articles = list(read_paths(sorted(SEEDS.glob("*.txt")), on_error=lambda *a: None))
+    annotated = list(annotate_articles(articles))
+    mentions = [m for a in annotated for m in a.events]
+    events = fuse_events("seed-story", mentions, {a.id: a for a in articles})
+    assert sum(len(e.mentions) for e in events) == len(mentions)  # every mention kept, once
+    hits = [e for e in events
+            if {(e.source or "")[:3], (e.target or "")[:3]} == {"CHN", "BLR"} and e.code[:2] in ("06", "15")
+            and e.date == "2024-07-08" and e.place is not None and e.place.geonameid == 629634]
+    assert hits, [(e.source, e.target, e.code, e.date, e.place and e.place.name, e.outlets) for e in events]
+    best = max(hits, key=lambda e: e.outlets)
+    assert best.outlets == 2
+    assert best.date_end in ("2024-07-18", "2024-07-19")
+    ends = {m.date_end for m in best.mentions if m.date_end}
+    if len(ends) > 1:
+        assert any(c.field == "date_end" for c in best.conflicts)

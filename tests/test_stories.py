@@ -1,0 +1,254 @@
+"""Story clustering: features, the online clusterer, its state, and the stateless contract.
+
+Texts are written for these tests (four stories told by three outlets each, all on the
+same two days, so dates alone cannot separate them), plus the two seed articles.
+Annotation is real: the spaCy model for lemmas and sentences, the full annotate pipeline
+for the seeds.
+"""
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from tidings.records import AnnotatedArticle, Article, Span, stable_id
+from tidings.stories import ClusterConfig, StoryClusterer, StoryFeatures, cluster_articles, features_of
+from tidings.stories.features import content_terms, norm_term, outlet_identity
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
+
+# (story, outlet, date, title, text)
+NEWS = [
+    ("ferry", "Harbour Post", "2023-05-14", "Ferry sinks off Crete, dozens missing",
+     "A passenger ferry sank off the southern coast of Crete early on Sunday, and coast guard boats were "
+     "searching for dozens of missing passengers. The ferry had left Heraklion with 240 people aboard."),
+    ("ferry", "Island Daily", "2023-05-14", "Rescuers search for survivors after Cretan ferry disaster",
+     "Greek rescuers pulled 180 survivors from the sea after a ferry went down near Crete. Helicopters and "
+     "fishing boats joined the coast guard in the search for the missing passengers."),
+    ("ferry", "Wire Europe", "2023-05-15", "Crete ferry captain arrested as toll rises",
+     "Greek police arrested the captain of the ferry that sank off Crete, as divers recovered more bodies. "
+     "Survivors said the ship listed sharply before it went down with passengers still aboard."),
+    ("rates", "Nairobi Ledger", "2023-05-14", "Kenya central bank raises interest rate to 9.5%",
+     "The Central Bank of Kenya raised its benchmark interest rate by half a point to 9.5 percent on Sunday, "
+     "citing inflation and a weaker shilling."),
+    ("rates", "Wire Europe", "2023-05-14", "Kenya lifts key lending rate to fight inflation",
+     "Kenya's central bank lifted its key lending rate to 9.5 percent to curb inflation, its monetary policy "
+     "committee said, as the shilling slid against the dollar."),
+    ("rates", "Market Watcher", "2023-05-15", "Shilling steadies after Kenyan rate hike",
+     "The Kenyan shilling steadied on Monday after the central bank's surprise interest rate increase, "
+     "traders said, while banks prepared to raise lending costs for borrowers."),
+    ("fire", "Provence Today", "2023-05-14", "Wildfire near Marseille forces thousands to evacuate",
+     "A wildfire fanned by strong winds spread through pine forests north of Marseille, forcing thousands of "
+     "residents to evacuate their homes. Firefighters used water bombers to protect villages."),
+    ("fire", "Wire Europe", "2023-05-14", "Firefighters battle blaze in hills above Marseille",
+     "Hundreds of firefighters and water bombers battled a forest blaze in the hills above Marseille, where "
+     "evacuated residents waited in school gyms as the flames approached villages."),
+    ("fire", "Harbour Post", "2023-05-15", "Marseille wildfire contained after evacuations",
+     "Firefighters said the forest fire near Marseille was contained on Monday, and evacuated residents "
+     "began returning home to villages spared by the flames."),
+    ("chess", "Board Times", "2023-05-14", "Norwegian teenager wins world rapid chess title",
+     "A seventeen-year-old from Norway won the world rapid chess championship in Samarkand, beating the "
+     "defending champion in a tense final round of the tournament."),
+    ("chess", "Island Daily", "2023-05-14", "Teen grandmaster takes rapid chess crown in Samarkand",
+     "The Norwegian grandmaster, aged seventeen, took the rapid chess crown in Samarkand after a final-round "
+     "win over the defending champion, the tournament organisers said."),
+    ("chess", "Wire Europe", "2023-05-15", "New rapid chess champion celebrates in Oslo",
+     "Norway's new world rapid chess champion was greeted by fans in Oslo a day after winning the tournament "
+     "in Samarkand, and said he would now prepare for the blitz championship."),
+]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from tidings.nlp.pipeline import load_nlp
+
+    return load_nlp()
+
+
+def annotate_lemmas(nlp, article: Article) -> AnnotatedArticle:
+    """Real spaCy lemmas and sentences; entity layers are left to the pipeline tests."""
+    from tidings.nlp.pipeline import keywords_of
+
+    doc = nlp(article.text)
+    return AnnotatedArticle(article=article, sentences=[Span(s.start_char, s.end_char, s.text) for s in doc.sents],
+                            keywords=keywords_of(doc))
+
+
+@pytest.fixture(scope="module")
+def news(nlp):
+    out = []
+    for story, outlet, date, title, text in NEWS:
+        a = Article.from_text(text, outlet=outlet, published=date, title=title)
+        out.append((story, annotate_lemmas(nlp, a)))
+    return out
+
+
+def partition(labels):
+    groups = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(label, set()).add(i)
+    return sorted(map(sorted, groups.values()))
+
+
+def test_norm_term_lets_headline_words_meet_lemmas():
+    for surface, lemma in [("troops", "troop"), ("vowing", "vow"), ("restored", "restore"), ("capping", "cap"),
+                           ("parties", "party"), ("Trump's", "trump"), ("denied", "deny")]:
+        assert norm_term(surface) == norm_term(lemma)
+    assert norm_term("crisis") == "crisis"
+    assert content_terms("Donald Trump Sworn In As 45th President") == ["donald", "trump", "sworn", "president"]
+
+
+def test_features_are_small_picklable_and_json(news):
+    _, ann = news[0]
+    f = features_of(ann, embeddings=False)
+    assert f.id == ann.article.id and f.published == "2023-05-14" and f.outlet == "Harbour Post"
+    assert {"ferry", norm_term("Crete"), norm_term("sinks")} <= set(f.title)
+    assert f.lead[:2] == ["passenger", "ferry"]
+    assert "say" not in f.body and "sunday" not in f.body  # news-generic words are dropped
+    assert pickle.loads(pickle.dumps(f)) == f
+    assert StoryFeatures.from_dict(json.loads(json.dumps(f.to_dict()))) == f
+
+
+def test_features_fall_back_on_the_text_without_keywords():
+    a = Article.from_text("Floods closed the main bridge over the Danube in Budapest.", published="2023-01-02")
+    f = features_of(AnnotatedArticle(article=a), embeddings=False)
+    assert {"flood", "bridg", "danub", "budapest"} <= set(f.body)
+
+
+def test_outlet_identity_never_merges_two_unknown_outlets():
+    assert outlet_identity(Article(id="a1", text="x", outlet="News.Az")) == "News.Az"
+    assert outlet_identity(Article(id="a2", text="x", url="https://www.example.org/news/1")) == "example.org"
+    assert outlet_identity(Article(id="a3", text="x", url="/data/000.txt")) == "article:a3"
+    assert outlet_identity(Article(id="a4", text="y")) != outlet_identity(Article(id="a5", text="y"))
+
+
+def test_same_day_stories_are_told_apart(news):
+    labels = cluster_articles([ann for _, ann in news], ClusterConfig(embeddings=False))
+    assert partition(labels) == partition([story for story, _ in news])
+
+
+def test_online_assignment_finds_the_stories_too(news):
+    clusterer = StoryClusterer(ClusterConfig(embeddings=False))
+    labels = [clusterer.assign(features_of(ann, embeddings=False)) for _, ann in news]
+    assert partition(labels) == partition([story for story, _ in news])
+    # a story's id derives from its founding article
+    founders = {}
+    for (story, ann), label in zip(news, labels):
+        founders.setdefault(story, ann.article.id)
+        assert label == stable_id(founders[story])
+
+
+def test_resuming_from_json_state_changes_nothing(news):
+    feats = [features_of(ann, embeddings=False) for _, ann in news]
+    one_run = StoryClusterer(ClusterConfig(embeddings=False))
+    expected = [one_run.assign(f) for f in feats]
+    got = []
+    state = None
+    for f in feats:  # a new process per article: state through JSON every time
+        c = StoryClusterer.from_state(json.loads(json.dumps(state))) if state else StoryClusterer(
+            ClusterConfig(embeddings=False))
+        got.append(c.assign(f))
+        state = c.state()
+    assert got == expected
+    assert json.loads(json.dumps(one_run.state())) == one_run.state()
+    # the same article again is the same story, and changes nothing
+    again = StoryClusterer.from_state(state)
+    assert again.assign(feats[4]) == expected[4]
+    assert again.state() == state
+
+
+def test_stories_summarise_members_outlets_and_dates(news):
+    clusterer = StoryClusterer(ClusterConfig(embeddings=False))
+    for _, ann in news:
+        clusterer.assign(features_of(ann, embeddings=False))
+    stories = {s.title: s for s in clusterer.stories()}
+    ferry = stories["Ferry sinks off Crete, dozens missing"]
+    assert len(ferry.articles) == 3
+    assert ferry.outlets == ["Harbour Post", "Island Daily", "Wire Europe"]
+    assert (ferry.first_seen, ferry.last_seen) == ("2023-05-14", "2023-05-15")
+
+
+def test_near_duplicate_joins_its_originals_story(news):
+    clusterer = StoryClusterer(ClusterConfig(embeddings=False))
+    ferry = clusterer.assign(features_of(news[0][1], embeddings=False))
+    clusterer.assign(features_of(news[3][1], embeddings=False))
+    # a copy flagged by ingest joins the original's story whatever its words say
+    copy = features_of(news[3][1], embeddings=False)
+    copy.id, copy.duplicate_of = "copy-of-ferry", news[0][1].article.id
+    assert clusterer.assign(copy) == ferry
+
+
+def test_time_window_and_decay(news):
+    feats = features_of(news[0][1], embeddings=False)
+    later = StoryFeatures.from_dict({**feats.to_dict(), "id": "later", "published": "2023-05-15"})
+    much_later = StoryFeatures.from_dict({**feats.to_dict(), "id": "much-later", "published": "2023-06-20"})
+    clusterer = StoryClusterer(ClusterConfig(embeddings=False))
+    first = clusterer.assign(feats)
+    assert clusterer.assign(later) == first
+    assert clusterer.assign(much_later) != first   # five weeks on: a new story
+    assert clusterer.story_of(feats.id) is None      # the old story left the index
+
+
+def test_memory_stays_flat_over_a_long_stream():
+    """Synthetic stream: 120 days, 20 new topics a day, each told three times. Only stories
+    of the last `window_days` stay active and document frequencies are forgotten with a
+    half-life, so the state does not grow with the stream."""
+    import datetime as dt
+
+    clusterer = StoryClusterer(ClusterConfig(embeddings=False, window_days=5, df_half_life=600))
+    sizes = []
+    for day in range(120):
+        date = (dt.date(2023, 1, 1) + dt.timedelta(days=day)).isoformat()
+        for topic in range(20):
+            words = {f"w{day}x{topic}x{j}": 2 for j in range(12)} | {"common": 1}
+            for copy in range(3):
+                clusterer.assign(StoryFeatures(id=f"{day}-{topic}-{copy}", published=date, outlet=f"o{copy}",
+                                               lead=list(words)[:8], body=words))
+        if day in (60, 119):
+            sizes.append((len(clusterer), len(json.dumps(clusterer.state()))))
+    (n60, bytes60), (n119, bytes119) = sizes
+    assert n60 == n119 <= 20 * 6
+    assert bytes119 < 1.2 * bytes60
+
+
+def test_cluster_articles_keeps_input_order_and_takes_undated_articles(news):
+    anns = [ann for _, ann in news]
+    undated = Article.from_text(news[7][1].article.text + " Roads stayed closed.", outlet="Radio Sud")
+    from dataclasses import replace
+
+    anns_rev = list(reversed(anns)) + [replace(news[7][1], article=undated)]
+    labels = cluster_articles(anns_rev, ClusterConfig(embeddings=False))
+    assert len(labels) == len(anns_rev)
+    assert labels[-1] == labels[len(anns) - 1 - 7]  # the undated copy joins the fire story
+    assert partition(labels[:-1]) == partition([s for s, _ in reversed(news)])
+    assert cluster_articles([]) == []
+
+
+@needs_seeds
+def test_seed_articles_are_one_story_in_any_order():
+    from tidings.ingest import read_paths
+    from tidings.nlp.pipeline import annotate_articles
+
+    articles = list(read_paths(sorted(SEEDS.glob("*.txt")), on_error=lambda *a: None))
+    assert len(articles) == 2
+    annotated = list(annotate_articles(articles, code=False))
+    assert len(set(cluster_articles(annotated, ClusterConfig(embeddings=False)))) == 1
+    for order in (annotated, annotated[::-1]):
+        clusterer = StoryClusterer(ClusterConfig(embeddings=False))
+        assert len({clusterer.assign(features_of(a, embeddings=False)) for a in order}) == 1
+
+
+def test_embeddings_are_optional(news):
+    from tidings.stories import embed
+
+    if not embed.available():
+        with pytest.raises(embed.EmbeddingsUnavailable):
+            embed.load_model()
+        pytest.skip("the embeddings extra is not installed")
+    cfg = ClusterConfig(embeddings=True)
+    anns = [ann for _, ann in news]
+    feats = [features_of(a, embeddings=True) for a in anns]
+    assert len(feats[0].vector) == 384
+    assert partition(cluster_articles(anns, cfg)) == partition([story for story, _ in news])
