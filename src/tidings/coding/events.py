@@ -286,6 +286,13 @@ def _with_of(objs: list[Token]) -> list[Token]:
     return out
 
 
+def _has_actor(tok: Token, art: "_Article") -> bool:
+    """Is the token an actor, or modified by one ("his Lebanese counterpart")?"""
+    if art.actor(tok) is not None:
+        return True
+    return any(c.dep_ in ("compound", "amod", "poss", "appos") and art.actor(c) is not None for c in tok.children)
+
+
 def _words_of(tok: Token) -> set[str]:
     words = {tok.lemma_.lower(), tok.lower_}
     for c in tok.children:
@@ -363,7 +370,7 @@ def _match_verb(tok: Token, art: _Article) -> tuple[Pattern, list[Token]] | None
             for alt in p.objects:
                 hit = None
                 for o in objs:
-                    if "@actor" in alt and art.actor(o) is not None:
+                    if "@actor" in alt and _has_actor(o, art):
                         hit = o
                         break
                     if alt & _words_of(o):
@@ -1306,7 +1313,8 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
         elif ctl.speech and _modal_demand(ctl, cands, art, state):
             continue
         elif ctl.speech:
-            inner = [c for c in cands if c is not ctl and not c.absorbed and _complement_of(ctl, c)]
+            inner = [c for c in cands if c is not ctl and not c.absorbed and _complement_of(ctl, c)
+                     and (c.kind != "nominal" or c.sources)]
             if inner:
                 mine = {x.code for x in ctl.sources}
                 # "X said Y would ...": X's statement is an event too; "X said it would ...": only X's act
@@ -1539,9 +1547,9 @@ def _pairs(c: Candidate, art: _Article, state: _State) -> list[tuple[Side | None
             pairs += [(srcs[0], b), (b, srcs[0])]
     else:
         for a in srcs or [None]:
-            for b in tgts or [None]:
-                if a is not None and b is not None and a.code == b.code:
-                    continue
+            others = [b for b in tgts if a is None or b.code != a.code]
+            # a target that is the source itself ("the UN told the UN") is dropped, not the event
+            for b in others or [None]:
                 pairs.append((a, b))
     pairs = [(a, b) for a, b in pairs if not (a is not None and b is not None and a.code == b.code)]
     return pairs[:MAX_PAIRS]
