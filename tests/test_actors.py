@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
 import pytest
+from conftest import SEEDS, needs_seeds, seed_text
 
 from tidings import resources
 from tidings.nlp import actors_lexicon
 from tidings.nlp.actors import resolve_actors
 from tidings.nlp.pipeline import load_nlp
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 
 @pytest.fixture(scope="module")
@@ -151,16 +149,12 @@ def test_users_extend_the_office_holders(nlp, tmp_path, monkeypatch):
         actors_lexicon.lexicon.cache_clear()
 
 
-def _repaired(text: str) -> str:
-    # The ingest cleaner repairs sentences glued without a space; the layer is tested on repaired text.
-    return re.sub(r"([a-zA-Z)])\.([A-Z])", r"\1. \2", text)
 
-
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
+@needs_seeds
 def test_seed_articles(nlp):
     expected = json.loads((SEEDS / "expected.json").read_text())["articles"]
     for name, exp in expected.items():
-        found = actors(nlp, _repaired((SEEDS / name).read_text()), exp.get("published"))
+        found = actors(nlp, seed_text(name), exp.get("published"))
         for want in exp["actors"]:
             got = [a.code for a in found if want["text"] in a.text]
             assert any(c[:3] == want["country"] and (not want.get("sector") or want["sector"] in c[3:]) for c in got), \

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
 import pytest
+from conftest import SEEDS, needs_seeds, seed_text
 
 from tidings.nlp.actors import resolve_actors
 from tidings.nlp.attributions import find_attributions
 from tidings.nlp.pipeline import load_nlp
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 
 @pytest.fixture(scope="module")
@@ -114,16 +112,12 @@ def test_every_other_sentence_is_the_outlets(nlp):
     assert find_attributions(doc, [], None)[0].speaker == "The mayor"
 
 
-def _repaired(text: str) -> str:
-    # The ingest cleaner repairs sentences glued without a space; the layer is tested on repaired text.
-    return re.sub(r"([a-zA-Z)])\.([A-Z])", r"\1. \2", text)
 
-
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
+@needs_seeds
 def test_seed_articles(nlp):
     expected = json.loads((SEEDS / "expected.json").read_text())["articles"]
     for name, exp in expected.items():
-        _, found = attributions(nlp, _repaired((SEEDS / name).read_text()), exp.get("outlet"), exp.get("published"))
+        _, found = attributions(nlp, seed_text(name), exp.get("outlet"), exp.get("published"))
         speakers = [a.speaker.lower() for a in found]
         for want in exp["attributions"]:
             assert any(want.lower() in s for s in speakers), (name, want, speakers)

@@ -3,14 +3,11 @@ import json
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
+from conftest import ROOT, SEEDS, needs_seeds
 
 
 def tidings(*args, input=None, check=True):

@@ -1,0 +1,15 @@
+"""What several test modules share: where the seed articles are, and how to read them."""
+from pathlib import Path
+
+import pytest
+
+from tidings.ingest.clean import clean_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
+
+
+def seed_text(name: str) -> str:
+    """A seed article as the ingest cleaner leaves it (boilerplate gone, glued sentences repaired)."""
+    return clean_text((SEEDS / name).read_text(encoding="utf-8")).text
