@@ -165,6 +165,9 @@ def test_never_the_same_actor_on_both_sides():
 
 def test_sentences_without_events_give_none():
     assert events("The weather in Oslo was mild and the markets were calm.") == []
+    assert events("He added that the weather would stay mild.") == []        # a statement by no one known
+    assert not [e for e in events("The Kenyan minister offered his doubts about the figures.")
+                if e.code.startswith("03")]                                   # 'offer' needs something offered
 
 
 # ---------------------------------------------------------------- when, where, anaphora

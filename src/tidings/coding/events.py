@@ -1343,6 +1343,12 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
                     if not c.sources:  # "Kenya and Uganda denied meeting": their meeting
                         c.sources = list(ctl.sources)
                         c.notes.append(f"actors of {ctl.pred.text!r}")
+    # "offered his doubts", "asked, for instance, if": a controller that controls nothing is no event
+    for ctl in cands:
+        if "needscontent" in ctl.pattern.flags and not ctl.absorbed and not ctl.combined_with and \
+                not any(c.absorbed and c is not ctl and _complement_of(ctl, c) for c in cands) and \
+                not any(ch.dep_ in ("xcomp", "ccomp") or _to_infinitive(ch) for ch in ctl.anchor.children):
+            ctl.absorbed = True
     # "failed to reach agreement", "would not meet the demands": what happened is a refusal
     for c in cands:
         if c.negated and not c.absorbed:
@@ -1372,8 +1378,13 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
                 ids = {id(c) for c in pool}
                 keep = [c for c in keep if (levels[id(c)] == low and id(c) in ids) or c.reporting]
                 break
-    with_actors = [c for c in keep if c.sources or c.targets]
-    keep = with_actors or keep
+    with_actors = [c for c in keep if c.sources or c.targets or c.fixed]
+    if with_actors:
+        keep = with_actors
+    else:
+        # nobody named: the happening still has a code, a date and a place ("fighting broke out near
+        # X"); a bare statement by an unknown speaker ("he added") does not
+        keep = [c for c in keep if not c.speech]
     # statements only when nothing else in the sentence is an event, or when they report it
     if any(not c.speech for c in keep):
         keep = [c for c in keep if not c.speech or c.sources]

@@ -42,6 +42,7 @@ FLAGS = frozenset({
     "notarget",   # never takes a target (statements about no one)
     "objtarget",  # (nouns) the light verb's object is the target ("attack on" style absent)
     "intransitive",  # only without a direct object ("they met", not "met the targets")
+    "needscontent",  # a controller that is no event without a complement ("offered his doubts")
 })
 
 
