@@ -47,7 +47,7 @@ OBJ = frozenset({"dobj", "obj", "attr", "oprd"})
 CLAUSAL = frozenset({"ccomp", "advcl", "relcl", "acl", "xcomp", "parataxis", "csubj", "csubjpass", "pcomp"})
 MODIFIERS = ("poss", "compound", "amod", "nmod", "appos", "npadvmod")
 DEFAULT_TARGET_PREPS = frozenset({"with", "against", "on", "to", "toward", "towards", "at", "into", "upon", "over",
-                                  "between"})
+                                  "between", "among"})
 OBJECT_CONTROL_DEPS = frozenset({"dobj", "obj", "dative", "iobj"})
 VERBAL = frozenset({"VERB", "AUX"})
 DATE_VALUE = re.compile(r"^\d{4}(-(\d{2}|W\d{2}|Q\d|SU|SP|FA|WI|H\d))?(-\d{2})?$")
@@ -708,11 +708,13 @@ def _reporter_for_pronoun(v: Token, pron: Token, art: _Article, state: _State) -
     person = pron.lower_ in PERSON_PRONOUNS
     plural = pron.lower_ in PLURAL_PRONOUNS
     t = v
-    for _ in range(4):
-        if t.dep_ not in ("ccomp", "xcomp", "conj", "advcl", "acomp") or t.head.i == t.i:
+    for _ in range(6):
+        if t.dep_ not in ("ccomp", "xcomp", "conj", "advcl", "acomp", "pcomp", "prep") or t.head.i == t.i:
             return []
         t = t.head
-        subj = [c for c in t.children if c.dep_ in SUBJ]
+        if t.dep_ == "prep" or t.pos_ == "ADP":
+            continue  # "quoted as saying he would": through the preposition
+        subj = [c for c in t.children if c.dep_ in SUBJ or c.dep_ in SUBJ_PASS]
         if subj:
             sides = _sides(subj, art, state)
             if sides and (plural or person == (sides[0].kind == "person")):
@@ -786,12 +788,18 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
     if not objs and "notarget" not in p.flags and not inverse:
         for h in holders:
             if h.i in (v.i, getattr(c.noun, "i", -1)) or _lookup(art.lex.nouns, h) is not None:
-                preps = DEFAULT_TARGET_PREPS | {"for"}  # "aid for Romania", "support for X"
+                preps = DEFAULT_TARGET_PREPS | {"for", "by", "from"}  # "aid for Romania", "calls by X"
             else:
                 preps = OBJECT_SOURCE_PREPS
             objs += _sides(_prep_objects(h, preps), art, state)
             if objs:
                 break
+    if not objs and c.kind == "verb" and "notarget" not in p.flags:
+        for o in _prep_objects(v, frozenset({"for", "in", "over", "after"})):
+            if _lookup(art.lex.nouns, o) is not None:  # "mobilized reservists for a war against Iraq"
+                objs = _sides(_prep_objects(o, frozenset({"against", "on", "with"})), art, state)
+                if objs:
+                    break
     if c.kind == "participate" and c.noun is None and c.antecedent is not None and not objs:
         mine = {x.country for x in subj_sides}
         seen = set()
@@ -1396,6 +1404,8 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
             if joint and joint != c.code:
                 c.notes.append(f"{c.code} by two sides coded {joint} (event_combinations.tsv)")
                 c.code = joint
+        if c.code[:2] == "13" and not c.targets:
+            c.targets = _condition_subjects(c, art, state)
         if _conditional(c, art, "threat_condition") and not c.negated:
             threat = lex.combine("13", c.code) or "130"
             if threat != c.code:
@@ -1488,6 +1498,21 @@ def _subordination(c: Candidate) -> int:
         t = t.head
         hops += 1
     return n
+
+
+def _condition_subjects(c: Candidate, art: _Article, state: _State) -> list[Side]:
+    """'threatened to strike unless Israel rescinded ...': the threat is aimed at Israel."""
+    cond = art.lex.cue("condition") | art.lex.cue("threat_condition")
+    mine = {s.code for s in c.sources}
+    heads = [c.anchor] + [ch for ch in c.anchor.children if ch.dep_ in ("xcomp", "ccomp") or _to_infinitive(ch)]
+    for h in heads:
+        for ch in h.children:
+            if ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in cond for m in ch.children):
+                found = [s for s in _sides([x for x in ch.children if x.dep_ in SUBJ], art, state)
+                         if s.code not in mine]
+                if found:
+                    return found
+    return []
 
 
 def _conditional(c: Candidate, art: _Article, kind: str = "condition") -> bool:
