@@ -3,19 +3,28 @@
 The approach follows the news-stream clusterers of Miranda et al. (2018) and Staykovski
 et al. (2019):
 
-- each article is three sparse TF-IDF vectors (headline + lead, body lemmas, resolved
-  entities; see `features.py`), IDF learned online from the document frequencies of the
-  articles seen so far (with a prior of unseen documents, so the first articles of an
-  empty store are not all "common"), forgotten with a half-life so memory stays bounded;
+- each article is two sparse TF-IDF vectors (see `features.py`): headline + lead, and
+  body; resolved entities (actor names and codes, GeoNames ids) are terms of both. IDF is
+  learned online from the document frequencies of the articles seen so far, with a prior
+  of unseen documents (so the first articles of an empty store are not all "common"),
+  and forgotten with a half-life so memory stays bounded;
 - a story is the running sum of its members' normalised vectors (truncated to its top
   terms): a centroid;
 - candidate stories come from an inverted index over the top terms of *active* stories
   only, never from a scan of all stories;
 - similarity is the weighted mean of the per-space cosines (only over the spaces the
-  article has), times a Gaussian time decay on the gap between the article's date and
-  the story's date range;
+  article has; plus, optionally, a rescaled cosine of sentence embeddings), times a
+  Gaussian time decay on the gap between the article's date and the story's date range;
 - a story not updated within `window_days` of the stream's newest date is dropped from
   the index (and from the state), so time and memory per article stay flat.
+
+The weights were set by looking at which space separates same-story from other-story
+article pairs (headline + lead does best, the body next; entities on their own are short
+vectors whose cosine mostly says "same person"), not fitted to a gold set.
+
+`cluster_articles` (the stateless `tidings cluster`) runs the same online pass over the
+batch sorted by date, with IDF counted over the whole batch first, then lets each
+article move to a better story once all stories are known (`refine` passes).
 
 Near duplicates (`StoryFeatures.duplicate_of`) join their original's story. Story ids are
 `records.stable_id` of the founding article id, so they are deterministic. The whole state
@@ -53,6 +62,7 @@ class ClusterConfig:
     index_terms: int = 30              # top centroid terms per space that go into the index
     query_terms: int = 20              # top article terms per space used to find candidates
     max_candidates: int = 40           # stories scored in full per article
+    refine_candidates: int = 10        # ... and per article and pass in batch refinement
     max_active_stories: int = 50000    # hard bound on active stories (undated streams)
     max_members_kept: int = 500        # member ids a long-running story keeps (for duplicates)
     embeddings: bool = field(default_factory=lambda: embeddings_wanted())  # dense space; $TIDINGS_EMBEDDINGS
@@ -455,6 +465,17 @@ def _refine(clusterer: StoryClusterer, features: list[StoryFeatures], days: list
     dsum: dict[str, list[float] | None] = {}
     postings: dict[str, set[str]] = {}
 
+    span: dict[str, tuple[float, float] | None] = {}  # dated range of each story's members
+
+    def respan(sid: str) -> None:
+        dated = [days[m] for m in members.get(sid, ()) if days[m] is not None]
+        span[sid] = (min(dated), max(dated)) if dated else None
+
+    def in_window(i: int, sid: str) -> bool:
+        sp = span.get(sid)
+        t = days[i]
+        return t is None or sp is None or max(sp[0] - t, t - sp[1]) <= cfg.window_days
+
     def add(i: int, sid: str, sign: float) -> None:
         sp = sums.setdefault(sid, {s: {} for s in SPACES})
         for space in SPACES:
@@ -470,18 +491,40 @@ def _refine(clusterer: StoryClusterer, features: list[StoryFeatures], days: list
         if sign > 0:
             members.setdefault(sid, set()).add(i)
             for space in SPACES:
-                for t in _top(vecs[i][space], cfg.query_terms):
+                for t in tops[i][space]:
                     postings.setdefault(space[0] + t, set()).add(sid)
         else:
             members[sid].discard(i)
+        respan(sid)
 
+    tops = {i: {space: _top(vecs[i][space], cfg.query_terms) for space in SPACES} for i in items}
     for i in items:
         add(i, label[i], 1.0)
 
+    def candidates(i: int, own: str) -> list[str]:
+        acc: dict[str, float] = {}
+        for space in SPACES:
+            q = vecs[i][space]
+            w = cfg.weights.get(space, 0.0)
+            for t in tops[i][space]:
+                for sid in postings.get(space[0] + t, ()):
+                    acc[sid] = acc.get(sid, 0.0) + w * q[t]
+        ranked = sorted((sid for sid in acc if sid != own and members.get(sid) and in_window(i, sid)),
+                        key=lambda sid: (-acc[sid], sid))
+        return ranked[: cfg.refine_candidates]
+
     def score(i: int, sid: str) -> float | None:
-        others = [m for m in members.get(sid, ()) if m != i]
-        if not others:
+        mine = i in members[sid]
+        if len(members[sid]) <= (1 if mine else 0):
             return None
+        if mine:  # the story's date range without this article
+            dated = [days[m] for m in members[sid] if m != i and days[m] is not None]
+            sp = (min(dated), max(dated)) if dated else None
+        else:
+            sp = span.get(sid)
+        first, last = sp if sp else (None, None)
+        if days[i] is not None and first is not None and max(first - days[i], days[i] - last) > cfg.window_days:
+            return None  # outside the window: the online pass could never have joined them
         total = weight = 0.0
         for space in SPACES:
             q = vecs[i][space]
@@ -491,24 +534,19 @@ def _refine(clusterer: StoryClusterer, features: list[StoryFeatures], days: list
             c = sums[sid][space]
             dot = sum(qw * c.get(t, 0.0) for t, qw in q.items())
             sqn = sqnorm[sid, space]
-            if i in members[sid]:  # the story without this article
+            if mine:  # the story without this article
                 qq = sum(qw * qw for qw in q.values())
                 sqn, dot = sqn - 2 * dot + qq, dot - qq
             if sqn > 1e-9:
                 total += cfg.weights.get(space, 0.0) * dot / math.sqrt(sqn)
         if use_dense and dense[i] is not None and dsum.get(sid) is not None:
             d = dsum[sid]
-            if i in members[sid]:
+            if mine:
                 d = [a - b for a, b in zip(d, dense[i])]
             weight += cfg.weights.get("dense", 0.0)
             total += cfg.weights.get("dense", 0.0) * _cos_dense(dense[i], d, cfg.dense_floor)
         if not weight:
             return 0.0
-        dated = [days[m] for m in others if days[m] is not None]
-        first, last = (min(dated), max(dated)) if dated else (None, None)
-        if days[i] is not None and first is not None and \
-                max(first - days[i], days[i] - last) > cfg.window_days:
-            return None
         return total / weight * time_decay(cfg, days[i], first, last)
 
     for _ in range(passes):
@@ -518,13 +556,7 @@ def _refine(clusterer: StoryClusterer, features: list[StoryFeatures], days: list
             best_sid, best = own, score(i, own)
             if best is None:
                 best = cfg.threshold
-            cands: set[str] = set()
-            for space in SPACES:
-                for t in _top(vecs[i][space], cfg.query_terms):
-                    cands |= postings.get(space[0] + t, set())
-            for sid in sorted(cands):
-                if sid == own:
-                    continue
+            for sid in candidates(i, own):
                 s = score(i, sid)
                 if s is not None and s > best:
                     best_sid, best = sid, s

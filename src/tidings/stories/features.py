@@ -20,6 +20,7 @@ surface words ("troops", "exercises") meet the lemmas of the text ("troop", "exe
 from __future__ import annotations
 
 import datetime as _dt
+import email.utils
 import functools
 import re
 from collections import Counter
@@ -93,21 +94,26 @@ def content_terms(text: str) -> list[str]:
 
 
 def day_number(value: str | None) -> float | None:
-    """An ISO date or datetime as days since 0001-01-01 (fractional with a time); None if unknown."""
+    """A date or datetime as days since 0001-01-01 (fractional with a time, in UTC when it
+    carries an offset); None if unknown. ISO first, then the RFC 2822 dates of feeds."""
     if not value:
         return None
     s = str(value).strip()
     try:
-        d = _dt.date.fromisoformat(s[:10])
+        d = _dt.datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
     except ValueError:
-        return None
-    frac = 0.0
-    if len(s) >= 16 and s[10] in "T ":
         try:
-            frac = (int(s[11:13]) * 60 + int(s[14:16])) / 1440.0
+            d = _dt.datetime.combine(_dt.date.fromisoformat(s[:10]), _dt.time())
         except ValueError:
-            frac = 0.0
-    return d.toordinal() + frac
+            try:
+                d = email.utils.parsedate_to_datetime(s)
+            except (TypeError, ValueError, IndexError):
+                return None
+    if isinstance(d, _dt.datetime):
+        if d.tzinfo is not None:
+            d = d.astimezone(_dt.timezone.utc)
+        return d.toordinal() + (d.hour * 60 + d.minute) / 1440.0
+    return float(d.toordinal())
 
 
 def outlet_identity(article: Article) -> str:
