@@ -504,19 +504,8 @@ def _sentence_candidates(sent: SpacySpan, art: _Article, state: _State) -> list[
         np = _match_noun(tok, art)
         if np is None or "nominal" not in np.flags:
             continue
-        anchor = _governing_verb(tok)
-        cands.append(Candidate(tok, tok, np, np.code, "nominal", noun=tok,
-                               depth=0 if anchor is None else 0))
+        cands.append(Candidate(tok, tok, np, np.code, "nominal", noun=tok))
     return cands
-
-
-def _governing_verb(tok: Token) -> Token | None:
-    t = tok
-    while t.head.i != t.i:
-        t = t.head
-        if t.pos_ in VERBAL:
-            return t
-    return None
 
 
 def _aspect_candidate(verb: Token, art: _Article, state: _State) -> Candidate | None:

@@ -40,7 +40,6 @@ FLAGS = frozenset({
     "inverse",    # the subject is the recipient ("received aid from X")
     "nominal",    # (nouns) may stand alone as an event when actors are attached to it
     "notarget",   # never takes a target (statements about no one)
-    "objtarget",  # (nouns) the light verb's object is the target ("attack on" style absent)
     "intransitive",  # only without a direct object ("they met", not "met the targets")
     "needscontent",  # a controller that is no event without a complement ("offered his doubts")
 })
