@@ -24,6 +24,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=True)
+if not out.is_terminal:  # piped tables keep whole ids and dates instead of folding at 80 columns
+    out = Console(soft_wrap=True, width=220)
 err = Console(stderr=True)
 
 DB_HELP = "DuckDB database file (env TIDINGS_DB)."
@@ -79,7 +81,7 @@ def _emit(rows: list[dict[str, Any]], fmt: Format, columns: list[str], title: st
         return
     table = Table(title=title, show_lines=False)
     for c in columns:
-        table.add_column(c, overflow="fold", max_width=60)
+        table.add_column(c, overflow="fold", max_width=60, no_wrap=c in ("id", "date", "first_seen", "last_seen"))
     for row in rows:
         table.add_row(*(_cell(row.get(c))[:200] for c in columns))
     out.print(table)
