@@ -252,3 +252,30 @@ def test_embeddings_are_optional(news):
     feats = [features_of(a, embeddings=True) for a in anns]
     assert len(feats[0].vector) == 384
     assert partition(cluster_articles(anns, cfg)) == partition([story for story, _ in news])
+
+
+@needs_seeds
+def test_seeds_added_one_by_one_or_together_give_the_same_story_and_events(tmp_path):
+    """Through the real store: the clusterer's state and the fused events survive between runs."""
+    from tidings.ingest import read_paths
+    from tidings.process import add_articles
+    from tidings.store import Store
+
+    files = sorted(SEEDS.glob("*.txt"))
+
+    def snapshot(store):
+        arts = sorted((a["id"], a["story"]) for a in store.list_articles())
+        evs = sorted((e.id, e.story, e.code, e.date, e.date_end, e.outlets, len(e.mentions)) for e in store.list_events())
+        return arts, evs
+
+    with Store(tmp_path / "together.duckdb") as store:
+        add_articles(store, read_paths(files, on_error=lambda *a: None))
+        together = snapshot(store)
+    for f in files:
+        with Store(tmp_path / "apart.duckdb") as store:
+            add_articles(store, read_paths([f], on_error=lambda *a: None))
+    with Store(tmp_path / "apart.duckdb") as store:
+        apart = snapshot(store)
+    assert apart == together
+    assert len({story for _, story in together[0]}) == 1
+    assert any(outlets == 2 for *_, outlets, _mentions in together[1])

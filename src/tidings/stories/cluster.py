@@ -283,13 +283,15 @@ class StoryClusterer:
         for space in SPACES:
             sums = story.sums[space]
             for term, w in vecs[space].items():
-                sums[term] = sums.get(term, 0.0) + w
+                # rounded in memory as in the JSON state: a resumed run computes the same
+                sums[term] = round(sums.get(term, 0.0) + w, 6)
             k = self.config.centroid_terms.get(space, 100)
             if len(sums) > k:
                 story.sums[space] = sums = {term: sums[term] for term in _top(sums, k)}
             story.norms[space] = math.sqrt(sum(w * w for w in sums.values()))
         if dense is not None:
-            story.dense = list(dense) if story.dense is None else [a + b for a, b in zip(story.dense, dense)]
+            story.dense = [round(x, 5) for x in dense] if story.dense is None else [
+                round(a + b, 5) for a, b in zip(story.dense, dense)]
         self._reindex(story)
         self._article_story[f.id] = story.id
         self._stories.move_to_end(story.id)
