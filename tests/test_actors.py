@@ -183,3 +183,33 @@ def test_abbreviated_titles(nlp):
     found = actors(nlp, "Slovenian Lt. Gen. Marko Zupan inspected the troops.")
     person = [a for a in found if a.kind == "person"]
     assert [(a.text, a.code) for a in person] == [("Marko Zupan", "SVNMIL")]
+
+
+def test_past_office_holders_by_publication_date(nlp):
+    text = "Helmut Kohl met Francois Mitterrand in Strasbourg."
+    found = actors(nlp, text, "1991-03-02")
+    assert codes(found, "Helmut Kohl") == ["DEUGOV"]
+    assert codes(found, "Francois Mitterrand") == ["FRAGOV"]
+    # years after leaving office: still a person of the country, as an elite
+    assert codes(actors(nlp, text, "2003-06-01"), "Helmut Kohl") == ["DEUELI"]
+    # the same person in two offices over time (Soviet foreign minister, then head of Georgia)
+    text = "Eduard Shevardnadze welcomed the plan."
+    assert codes(actors(nlp, text, "1988-04-01"), "Eduard Shevardnadze") == ["RUSGOV"]
+    assert codes(actors(nlp, text, "1997-04-01"), "Eduard Shevardnadze") == ["GEOGOV"]
+
+
+def test_past_igo_heads_and_armed_movements(nlp):
+    found = actors(nlp, "Kofi Annan urged the Lord's Resistance Army to free the children.", "1999-05-10")
+    assert codes(found, "Kofi Annan") == ["IGO"]
+    assert codes(found, "Lord's Resistance Army") == ["UGAREB"]
+    found = actors(nlp, "UNSCOM inspectors left Baghdad.", "1998-12-16")
+    assert [a.name for a in found if a.code == "IGO"] == ["UNSCOM"]
+
+
+def test_the_two_congos(nlp):
+    found = actors(nlp, "The Republic of Congo and the Democratic Republic of Congo signed a border accord.")
+    assert codes(found, "Republic of Congo") == ["COG"]
+    assert codes(found, "Democratic Republic of Congo") == ["COD"]
+    found = actors(nlp, "Brazzaville accused Kinshasa of shelling the river port.")
+    assert codes(found, "Brazzaville") == ["COGGOV"]
+    assert codes(found, "Kinshasa") == ["CODGOV"]
