@@ -7,7 +7,7 @@ import textwrap
 import duckdb
 import pytest
 
-from conftest import ROOT, SEEDS, needs_seeds
+from conftest import ROOT, SEEDS, dump_db, needs_seeds
 
 
 def tidings(*args, input=None, check=True):
@@ -22,21 +22,14 @@ def jsonl(text):
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-def dump(path):
-    con = duckdb.connect(str(path), read_only=True)
-    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
-    out = {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
-    con.close()
-    return out
-
 
 @needs_seeds
 def test_add_twice_changes_nothing_and_lists_contract_fields(tmp_path):
     db = tmp_path / "seeds.duckdb"
     tidings("add", "--db", db, SEEDS)
-    first = dump(db)
+    first = dump_db(db)
     tidings("add", "--db", db, SEEDS)
-    assert dump(db) == first
+    assert dump_db(db) == first
     arts = jsonl(tidings("articles", "--db", db, "--format", "jsonl").stdout)
     assert len(arts) == 2
     for a in arts:
@@ -73,10 +66,10 @@ def test_killed_run_resumes_to_the_same_database(tmp_path):
     proc = subprocess.run([sys.executable, "-c", KILL_AFTER, str(resumed), *map(str, inputs)],
                           capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert proc.returncode == 137, proc.stderr[-2000:]
-    partial = dump(resumed)
-    assert 0 < len(partial["articles"]) < len(dump(whole)["articles"])
+    partial = dump_db(resumed)
+    assert 0 < len(partial["articles"]) < len(dump_db(whole)["articles"])
     tidings("add", "--db", resumed, "--batch-size", "2", *inputs)
-    assert dump(resumed) == dump(whole)
+    assert dump_db(resumed) == dump_db(whole)
 
 
 def test_bad_inputs_are_named_and_the_rest_is_stored(tmp_path):

@@ -2,9 +2,9 @@
 (spaCy model, actors, times, places, attributions), plus the seed articles."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
+from conftest import SEEDS, needs_seeds
 
 from tidings import resources
 from tidings.coding import code_events, explain_event
@@ -15,8 +15,6 @@ from tidings.ingest import article_from_record, read_paths
 from tidings.nlp.pipeline import annotate_articles, annotate_doc, load_nlp
 from tidings.resources import DataFileError
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
 
 
 def events(text: str, date: str = "2024-07-09"):

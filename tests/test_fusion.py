@@ -5,16 +5,13 @@ wrote), then the seed articles go through the real annotate + code pipeline.
 """
 import random
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
+from conftest import SEEDS, needs_seeds
 
 from tidings.records import Article, EventMention, Place
 from tidings.stories import fuse_events
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
 
 BREST = Place(0, 5, "Brest", 629634, "Brest", "BY", 52.1, 23.7, "city")
 BELARUS = Place(0, 7, "Belarus", 630336, "Belarus", "BY", 53.0, 28.0, "country")

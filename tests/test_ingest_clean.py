@@ -1,14 +1,12 @@
 """The plain-text cleaner on the seed articles and on texts written for these tests."""
-from pathlib import Path
 
 import pytest
+from conftest import SEEDS, needs_seeds
 
 from tidings import resources
 from tidings.ingest import clean
 from tidings.ingest.clean import clean_text, read_date_line, read_signature, repair_glued_sentences
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
 
 BODY = ("The foreign ministers of Chile and Peru met in Lima on Friday to discuss a new border crossing. "
         "Both sides said the talks were constructive and agreed to meet again in Santiago next month.")

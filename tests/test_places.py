@@ -1,15 +1,14 @@
 """The places layer, with the real spaCy model and the real gazetteer."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from tidings.nlp.gazetteer import distance_km, fold_name, load_gazetteer
 from tidings.nlp.pipeline import load_nlp
 from tidings.nlp.places import resolve_places
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 
 @pytest.fixture(scope="module")

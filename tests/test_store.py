@@ -3,6 +3,7 @@ import json
 
 import duckdb
 import pytest
+from conftest import dump_db
 
 from tidings.records import (
     AnnotatedArticle,
@@ -58,22 +59,15 @@ def _fill(store: Store) -> list[AnnotatedArticle]:
     return docs
 
 
-def _dump(path) -> dict:
-    con = duckdb.connect(str(path), read_only=True)
-    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
-    dump = {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
-    con.close()
-    return dump
-
 
 def test_write_is_idempotent(tmp_path):
     db = tmp_path / "t.duckdb"
     with Store(db) as store:
         _fill(store)
-    first = _dump(db)
+    first = dump_db(db)
     with Store(db) as store:
         _fill(store)
-    assert _dump(db) == first
+    assert dump_db(db) == first
     assert len(first["articles"]) == 2 and len(first["events"]) == 1
 
 
@@ -101,13 +95,13 @@ def test_rolled_back_batch_leaves_nothing(tmp_path):
     db = tmp_path / "t.duckdb"
     with Store(db) as store:
         _fill(store)
-    before = _dump(db)
+    before = dump_db(db)
     with Store(db) as store:
         store.begin()
         store.add_article(_annotated("An unrelated story about grain exports from Odesa.", "C", "2024-07-11"),
                           "story2", None, 3)
         store.rollback()
-    assert _dump(db) == before
+    assert dump_db(db) == before
 
 
 def test_read_only_store_needs_a_file(tmp_path):

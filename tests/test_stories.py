@@ -7,17 +7,14 @@ for the seeds.
 """
 import json
 import pickle
-from pathlib import Path
 
 import pytest
+from conftest import SEEDS, needs_seeds
 
 from tidings.records import AnnotatedArticle, Article, Span, stable_id
 from tidings.stories import ClusterConfig, StoryClusterer, StoryFeatures, cluster_articles, features_of
 from tidings.stories.features import content_terms, norm_term, outlet_identity
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
 
 # (story, outlet, date, title, text)
 NEWS = [
