@@ -128,6 +128,33 @@ def test_threats_are_their_own_root_with_the_content_in_the_code():
     assert e.modality == "asserted"
 
 
+def test_a_threatened_curfew_is_aimed_at_the_place_or_the_actors_own_country():
+    (e,) = events("Iraq's prime minister threatened to impose a curfew in Basra.")
+    assert (country(e.source), country(e.target), e.code) == ("IRQ", "IRQ", "1323")
+    assert e.place is not None and e.place.text == "Basra" and e.place.country == "IQ"
+
+
+def test_a_protest_with_nobody_named_is_aimed_at_the_protesters_own_country():
+    (e,) = events("Thousands of Kenyan teachers went on strike on Monday.")
+    assert (country(e.source), country(e.target), e.code[:2]) == ("KEN", "KEN", "14")
+    assert "own country" in e.rule
+
+
+def test_the_target_of_a_protest_can_be_named_in_its_purpose():
+    (e,) = events("Farmers in Poland blocked roads on Tuesday to show their anger at the European Union's trade policy.")
+    assert (country(e.source), country(e.target), e.code[:2]) == ("POL", "IGO", "14")
+    assert "purpose" in e.rule
+
+
+def test_a_consequence_clause_names_no_target_of_a_joint_act():
+    evs = events("Peru and Chile are holding joint naval drills off their coast, straining ties with Bolivia.")
+    assert pairs(evs) == {("PER", "CHL", "06"), ("CHL", "PER", "06")}
+
+
+def test_a_headline_list_with_a_comma_is_two_subjects():
+    assert pairs(events("Kenya, Uganda sign new trade agreement")) == {("KEN", "UGA", "05"), ("UGA", "KEN", "05")}
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")

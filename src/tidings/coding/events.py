@@ -66,6 +66,9 @@ LOCATION_AS_TARGET = True
 # "rejected an offer from X", "boycott contact with X": the object's own participants
 OBJECT_SOURCE_PREPS = frozenset({"from", "by", "with"})
 CONTENT_PREPS = frozenset({"of", "for", "to", "on", "against", "about", "over", "in", "into", "with"})
+# prepositions that lead from a purpose to whom it is aimed at ("anger at X", "independence from X")
+PURPOSE_PREPS = frozenset({"of", "for", "to", "on", "against", "about", "over", "with", "from", "at", "by", "toward",
+                           "towards"})
 SUBORDINATE = frozenset({"relcl", "acl", "advcl", "amod", "appos", "csubj", "csubjpass", "npadvmod"})
 
 
@@ -686,15 +689,13 @@ def _sides(tokens: list[Token], art: _Article, state: _State) -> list[Side]:
 def _subject_tokens(v: Token, lex: Lexicon, seen: int = 0) -> tuple[list[Token], bool]:
     """The subject of `v` (own, or inherited from a controlling / coordinated verb) and
     whether it is a passive subject."""
-    for c in v.children:
-        if c.dep_ in SUBJ:
-            if c.lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
-                return [v.head], False
-            return [c], False
-        if c.dep_ in SUBJ_PASS:
-            if c.lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
-                return [v.head], True
-            return [c], True
+    for deps, passive in ((SUBJ, False), (SUBJ_PASS, True)):
+        # "China, Belarus hold ...": a list written with a comma may come out as two subjects
+        subjects = [c for c in v.children if c.dep_ in deps]
+        if subjects:
+            if subjects[0].lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
+                return [v.head], passive
+            return subjects, passive
     if seen > 4 or v.head.i == v.i:
         return [], False
     head, dep = v.head, v.dep_
@@ -1239,6 +1240,12 @@ def _clashes(pl: Place, i: int, art: _Article) -> bool:
 def _inside_other_event(tok: Token, c: Candidate, art: _Article) -> bool:
     """Does the path from a place up to the event pass through another event noun?"""
     own = {c.anchor.i, c.pred.i} | ({c.noun.i} if c.noun is not None else set())
+    if "content" in c.pattern.flags or c.pattern.comps:
+        # "threatened to impose a curfew in Algiers": the curfew is this act's content, not another event
+        for comp in c.anchor.children:
+            if comp.dep_ in ("xcomp", "ccomp"):
+                own.add(comp.i)
+                own |= {o.i for o in comp.children if o.dep_ in OBJ}
     t = tok
     for _ in range(8):
         if t.head.i == t.i or t.i in own:
@@ -1452,6 +1459,8 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
         for o in keep:
             if o is not c and o.anchor.i != c.anchor.i:
                 others |= clauses[id(o)] - clauses[id(c)]
+        if not c.targets and not c.fixed and not c.speech and "notarget" not in c.pattern.flags:
+            c.targets = _purpose_targets(c, art, state)
         pairs = _pairs(c, art, state)
         if not pairs:
             continue
@@ -1466,6 +1475,10 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
                 side = Side(host, place.start, place.end, place.text, f"country of the place {place.text}",
                             "country", host)
                 pairs = [(a, side) for a, _ in pairs if not (a is not None and a.code == host)] or pairs
+        if all(t is None for _, t in pairs) and not c.speech and _domestic(c.code, lex):
+            # "opposition parties staged a general strike": with no one else named, a protest or a
+            # curfew is aimed at the actor's own country
+            pairs = [(a, _home_country(a)) for a, _ in pairs]
         attributed = _attribution(c, art) if not c.speech else (c.sources[0].text if c.sources else None)
         info = art.cb.lookup(c.code)
         for src, tgt in pairs:
@@ -1495,6 +1508,57 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
             )
             out.append(m)
     return out
+
+
+def _purpose_targets(c: Candidate, art: _Article, state: _State) -> list[Side]:
+    """Targets named only in the purpose of the act: "blocked a road to show their anger at X's
+    policies", "staged a hunger strike in protest against abuses by X", "rallied, demanding
+    independence from X". The first actor found, breadth first, that is not a source."""
+    mine = {s.code for s in c.sources if s is not None}
+    if c.recip or len(mine) > 1:
+        return []                           # joint acts have their partners already
+    purpose_nouns, purpose_verbs = art.lex.cue("purpose_noun"), art.lex.cue("purpose_verb")
+    heads = [c.anchor] + ([c.noun] if c.noun is not None and c.noun.i != c.anchor.i else [])
+    queue: list[tuple[Token, int]] = []
+    for h in heads:
+        for ch in h.children:
+            if ch.dep_ in ("advcl", "xcomp") and ch.pos_ in VERBAL and not any(
+                    x.dep_ in SUBJ or x.dep_ in SUBJ_PASS or x.dep_ == "mark" for x in ch.children) and (
+                    _to_infinitive(ch) or ch.dep_ == "xcomp" or _lemma(ch, art) in purpose_verbs):
+                queue.append((ch, 0))       # "to show ...", "demanding ..." (not "deepening ...")
+            elif ch.dep_ == "prep":
+                for g in ch.children:
+                    if g.dep_ == "pobj" and g.lemma_.lower() in purpose_nouns:
+                        queue.append((g, 0))  # "in protest against ...", "in solidarity with ..."
+    seen: set[int] = set()
+    while queue:
+        t, depth = queue.pop(0)
+        if t.i in seen or depth > 4:
+            continue
+        seen.add(t.i)
+        if t.pos_ in ("NOUN", "PROPN") and depth > 0:
+            found = [s for s in _sides([t], art, state) if s.code and s.code not in mine]
+            if found:
+                for s in found:
+                    s.how = f"{s.how}; in the purpose of {c.pred.text!r}"
+                return found
+        for ch in t.children:
+            if ch.dep_ in OBJ or ch.dep_ in ("pobj", "pcomp", "xcomp", "ccomp", "dative") or (
+                    ch.dep_ == "prep" and ch.lower_ in PURPOSE_PREPS):
+                queue.append((ch, depth + 1))
+    return []
+
+
+def _domestic(code: str, lex: Lexicon) -> bool:
+    """Codes whose target, when nobody is named, is the actor's own country (`domestic_target` cues)."""
+    return any(code.startswith(prefix) for prefix in lex.cue("domestic_target"))
+
+
+def _home_country(a: Side | None) -> Side | None:
+    country = (a.country or (a.code or "")[:3]) if a is not None else ""
+    if len(country) != 3 or not country.isalpha() or country in ("IGO", "NGO"):
+        return None
+    return Side(country, None, None, None, "own country: nobody else named", "country", country)
 
 
 def _complement_targets(ctl: Candidate, art: _Article, state: _State) -> list[Side]:
