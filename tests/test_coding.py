@@ -155,6 +155,19 @@ def test_a_headline_list_with_a_comma_is_two_subjects():
     assert pairs(events("Kenya, Uganda sign new trade agreement")) == {("KEN", "UGA", "05"), ("UGA", "KEN", "05")}
 
 
+def test_coordinated_verbs_share_their_objects_and_one_happening_is_one_event():
+    evs = events("Norwegian doctors collected and delivered medicine to a clinic in Sudan.")
+    assert [(country(e.source), country(e.target), e.code) for e in evs] == [("NOR", "SDN", "073")]
+    both = events("Gunmen kidnapped and killed two Nigerian soldiers.")
+    assert {e.code[:2] for e in both} == {"18", "19"} and all(country(e.target) == "NGA" for e in both)
+
+
+def test_a_country_name_the_tagger_took_for_a_date_is_still_a_place():
+    (e,) = events("Rebels from Mali seized a town in Niger.")
+    assert (country(e.source), country(e.target), e.code) == ("MLI", "NER", "192")
+    assert e.place is not None and e.place.country == "NE"
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")

@@ -714,7 +714,11 @@ def _subject_tokens(v: Token, lex: Lexicon, seen: int = 0) -> tuple[list[Token],
     if dep == "pcomp" and head.head.pos_ in VERBAL:  # "after meeting X"
         return _subject_tokens(head.head, lex, seen + 1)[0], False
     if dep == "acl" and head.pos_ in ("NOUN", "PROPN"):
-        return [head], v.tag_ == "VBN"  # "troops stationed in X" / "the attack carried out by X"
+        # "troops stationed in X" / "the attack carried out by X"; but a main verb misread as a
+        # participle keeps its object or a finite conjunct ("groups donated and delivered aid")
+        active = any(ch.dep_ in OBJ or (ch.dep_ == "conj" and ch.tag_ in ("VBD", "VBZ", "VBP"))
+                     for ch in v.children)
+        return [head], v.tag_ == "VBN" and not active
     return [], False
 
 
@@ -812,6 +816,16 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
         direct = [o for o in v.children if (o.dep_ in OBJ or o.dep_ in ("dative", "iobj"))
                   and (c.kind == "verb" or c.noun is None or o.i != c.noun.i)]
         objs = _sides(direct, art, state)
+        if not objs and not direct and c.kind == "verb":
+            # "donated and delivered medicine to X": the last conjunct carries the shared objects
+            for conj in v.children:
+                if conj.dep_ == "conj" and conj.pos_ in VERBAL and not any(
+                        x.dep_ in SUBJ or x.dep_ in SUBJ_PASS for x in conj.children):
+                    shared = [o for o in conj.children if o.dep_ in OBJ or o.dep_ in ("dative", "iobj")]
+                    objs = _sides(shared, art, state) or _sides(
+                        _prep_objects(conj, p.target_preps or DEFAULT_TARGET_PREPS), art, state)
+                    if objs:
+                        break
     if not objs and c.noun is not None and c.noun.i != v.i:
         objs = _sides([o for o in c.noun.children if o.dep_ in ("poss",)], art, state) if c.kind == "participate" else []
     if not objs and "notarget" not in p.flags and not inverse:
@@ -1454,6 +1468,7 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
     keep.sort(key=lambda c: (c.kind == "nominal", c.speech, c.depth, c.modality != "asserted", c.anchor.i))
     clauses = {id(c): _clause(c.anchor) for c in keep}
     out: list[EventMention] = []
+    emitted: list[tuple[EventMention, Candidate]] = []
     for c in keep:
         others: set[int] = set()
         for o in keep:
@@ -1506,8 +1521,29 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
                 rule=_rule(c, src, tgt, place_source),
                 outlet=art.ann.article.outlet,
             )
+            if _said_by_a_conjunct(m, c, out, emitted):
+                continue
+            emitted.append((m, c))
             out.append(m)
     return out
+
+
+def _said_by_a_conjunct(m: EventMention, c: Candidate, out: list[EventMention],
+                        emitted: list[tuple[EventMention, Candidate]]) -> bool:
+    """'kidnapped and killed', 'donated and delivered': coordinated verbs of the same root
+    between the same sides are one happening; the more specific code is kept."""
+    for k, (other, oc) in enumerate(emitted):
+        coordinated = (c.anchor.dep_ == "conj" and c.anchor.head.i == oc.anchor.i) or (
+            oc.anchor.dep_ == "conj" and oc.anchor.head.i == c.anchor.i)
+        if not coordinated or other.code[:2] != m.code[:2]:
+            continue
+        if (other.source, other.target) != (m.source, m.target):
+            continue
+        if (len(m.code), not m.code.endswith("0")) > (len(other.code), not other.code.endswith("0")):
+            out[out.index(other)] = m
+            emitted[k] = (m, c)
+        return True
+    return False
 
 
 def _purpose_targets(c: Candidate, art: _Article, state: _State) -> list[Side]:

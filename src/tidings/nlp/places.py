@@ -324,8 +324,10 @@ class _Finder:
 
     def other_entities(self) -> None:
         for ent in self.doc.ents:
-            if ent.label_ in ("GPE", "LOC") or ent.label_ not in OTHER_LABELS | {"FAC"}:
+            if ent.label_ in ("GPE", "LOC"):
                 continue
+            if ent.label_ not in OTHER_LABELS | {"FAC"} and not self.country_name(ent.start, ent.end):
+                continue  # a real date or number; but the small model calls "Niger" a DATE at times
             if ent.label_ == "NORP" and _demonym(self.gaz, ent.text):
                 continue
             start, end = _trim(self.doc, ent.start, ent.end)
@@ -335,6 +337,12 @@ class _Finder:
                 self.add_with_container(start, end, ent.label_)
             elif ent.label_ in ("ORG", "FAC", "EVENT", "PERSON"):
                 self.inner_names(start, end, strict=ent.label_ == "PERSON")
+
+    def country_name(self, start: int, end: int) -> bool:
+        """A proper name that is a country's name ("Niger", "Chad"), whatever the tagger called it."""
+        if not all(t.pos_ == "PROPN" and t.is_alpha for t in self.doc[start:end]):
+            return False
+        return any(e.feature == "country" for e in self.primary_entries(self.text(start, end)))
 
     def inner_names(self, start: int, end: int, strict: bool = False) -> None:
         """Place names inside a name: "Shreveport Police Department", "University of
