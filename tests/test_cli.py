@@ -42,6 +42,31 @@ def test_add_twice_changes_nothing_and_lists_contract_fields(tmp_path):
         assert {"id", "story", "outlets", "mentions", "conflicts", "source", "target", "code"} <= set(e)
 
 
+def test_stories_and_events_agree_on_outlets(tmp_path):
+    """Two pages of one site, no outlet name, different URLs: one outlet for `stories` and
+    for `events` alike (`stories` counted each URL as an outlet before)."""
+    pages = [
+        {"url": "https://www.example.org/world/1", "date": "2024-03-12",
+         "title": "Japan and India foreign ministers meet in Tokyo",
+         "text": "The foreign ministers of Japan and India met in Tokyo on Monday to discuss maritime security "
+                 "and trade, officials said. The two ministers agreed to hold further talks next month."},
+        {"url": "https://example.org/asia/2?ref=rss", "date": "2024-03-12",
+         "title": "Japanese and Indian foreign ministers hold talks in Tokyo",
+         "text": "Japan's foreign minister met his Indian counterpart in Tokyo on Monday, the two governments "
+                 "said. The ministers discussed maritime security and trade in the Indo-Pacific."},
+    ]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(p) + "\n" for p in pages))
+    db = tmp_path / "t.duckdb"
+    tidings("add", "--db", db, tmp_path / "in.jsonl")
+    [story] = jsonl(tidings("stories", "--db", db, "--format", "jsonl").stdout)
+    assert story["outlets"] == ["example.org"] and len(story["articles"]) == 2
+    evs = jsonl(tidings("events", "--db", db, "--format", "jsonl").stdout)
+    assert evs and {m["article"] for e in evs for m in e["mentions"]} == set(story["articles"])
+    for e in evs:
+        assert e["story"] == story["id"]
+        assert (e["outlets"], e["outlet_names"]) == (1, story["outlets"])
+
+
 KILL_AFTER = textwrap.dedent("""
     import os, sys
     from tidings.ingest import read_paths

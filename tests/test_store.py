@@ -18,6 +18,7 @@ from tidings.records import (
 )
 from tidings.store import Store, StoreError
 from tidings.store.export import GDELT_COLUMNS, export_gdelt, export_jsonl, export_parquet
+from tidings.stories import fuse_events
 
 MINSK = Place(0, 5, "Minsk", 625144, "Minsk", "BY", 53.9, 27.57, "city")
 
@@ -137,3 +138,33 @@ def test_exports(tmp_path):
     fields = dict(zip(GDELT_COLUMNS, row))
     assert fields["Day"] == "20240706" and fields["EventRootCode"] == "04" and fields["NumSources"] == "2"
     assert fields["ActionGeo_FeatureID"] == "625144" and fields["Actor1CountryCode"] == "CHN"
+
+
+def test_stories_and_events_count_outlets_alike(tmp_path):
+    """Two articles of one site, with different URLs and no outlet name, are one outlet in the
+    story listing and in the fused event (the listing counted each URL as an outlet before)."""
+    def unnamed(text: str, url: str) -> AnnotatedArticle:
+        doc = _annotated(text, "X", "2024-07-09")
+        doc.article = Article.from_text(text, url=url, sources=[url], published="2024-07-09")
+        doc.events[0].article, doc.events[0].outlet = doc.article.id, None
+        return doc
+
+    docs = [unnamed("Minsk: a Chinese military delegation visited from Saturday to Monday.",
+                    "https://www.example.org/news/1"),
+            unnamed("A Chinese delegation was in Minsk from Saturday until Monday, officials said.",
+                    "https://example.org/news/2?ref=rss"),
+            unnamed("Chinese officers stayed in Minsk from Saturday to Monday, a local report said.",
+                    "/data/local.txt")]
+    with Store(tmp_path / "t.duckdb") as store:
+        store.begin()
+        for seq, d in enumerate(docs, start=1):
+            store.add_article(d, "story1", None, seq)
+        mentions = store.mentions_of_stories(["story1"])["story1"]
+        events = fuse_events("story1", mentions, store.articles_by_id(m.article for m in mentions))
+        store.replace_events(["story1"], events)
+        store.commit()
+        [story] = store.list_stories()
+        [event] = store.list_events()
+    local = f"article:{docs[2].article.id}"
+    assert story["outlets"] == sorted(["example.org", local])
+    assert event.outlets == 2 and event.outlet_names == story["outlets"]

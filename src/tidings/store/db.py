@@ -4,7 +4,8 @@ Everything written is keyed by content hashes or ids derived from them, so writi
 same batch twice changes nothing, and a run killed half-way (its open transaction rolled
 back by DuckDB) and run again ends with the same database as an uninterrupted run.
 Listings are derived from stored rows at query time (story titles, outlets, dates), so
-nothing derived can go stale.
+nothing derived can go stale. A story's outlets are counted by `records.outlet_identity`,
+the definition event fusion uses, on the same stored fields (`articles_by_id`).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from tidings.records import (
     EventMention,
     Place,
     Span,
+    outlet_identity,
     to_dict,
 )
 
@@ -253,12 +255,15 @@ class Store:
             "SELECT story AS id, "
             "  arg_min(coalesce(title, left(text, 120)), coalesce(published, '9999') || id) AS title, "
             "  list(id ORDER BY coalesce(published, ''), seq) AS articles, "
-            "  list(DISTINCT coalesce(outlet, url, id) ORDER BY coalesce(outlet, url, id)) AS outlets, "
+            "  NULL AS outlets, "  # filled below, by the definition fusion counts outlets with
             "  min(published) AS first_seen, max(published) AS last_seen "
             f"FROM articles {where} GROUP BY story ORDER BY min(seq)" + (f" LIMIT {int(limit)}" if limit else ""),
             params)
         if not stories:
             return stories
+        members = self.articles_by_id(i for s in stories for i in s["articles"])
+        for s in stories:
+            s["outlets"] = sorted({outlet_identity(members[i]) for i in s["articles"]})
         ids = [s["id"] for s in stories]
         top = self._rows(
             "SELECT a.story, n.layer, coalesce(n.code, n.value) AS key, count(*) AS n FROM annotations n "
