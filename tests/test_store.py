@@ -168,3 +168,45 @@ def test_stories_and_events_count_outlets_alike(tmp_path):
     local = f"article:{docs[2].article.id}"
     assert story["outlets"] == sorted(["example.org", local])
     assert event.outlets == 2 and event.outlet_names == story["outlets"]
+
+
+WARSAW = Place(0, 6, "Warsaw", 756135, "Warsaw", "PL", 52.23, 21.01, "city")
+
+
+@pytest.mark.parametrize("option, value, expected", [
+    (None, None, {"visit", "protest"}),       # no filter
+    ("actor", "blr", {"visit"}),             # a country prefix of source or target, any case
+    ("actor", "POL", {"protest"}),
+    ("actor", "", {"visit", "protest"}),     # an empty option is no filter
+    ("code", "04", {"visit"}),               # a CAMEO prefix
+    ("code", "1411", {"protest"}),
+    ("code", "1412", set()),
+    ("quad", 1, {"visit"}),
+    ("quad", 3, {"protest"}),
+    ("quad", 0, set()),                      # 0 is a value, not "no filter"
+    ("place", "MINSK", {"visit"}),           # the place name, any case
+    ("place", "Brest", set()),
+    ("since", "2024-07-08", {"visit", "protest"}),  # the visit lasts until the 8th
+    ("since", "2024-07-09", {"protest"}),
+    ("until", "2024-07-06", {"visit"}),
+    ("until", "2024-07-05", set()),
+    ("story", "story2", {"protest"}),
+])
+def test_each_event_filter(tmp_path, option, value, expected):
+    with Store(tmp_path / "t.duckdb") as store:
+        _fill(store)
+        protest = Event(id="e-protest", story="story2", source="POLOPP", target="POLGOV", code="1411",
+                        plover="PROTEST", goldstein=-6.5, quad_class=3, date="2024-07-20", date_end=None,
+                        place=WARSAW, attributed_to=None, negated=False, modality="asserted")
+        store.replace_events(["story2"], [protest])
+        found = store.list_events(**({option: value} if option else {}))
+    assert {"visit" if e.code == "042" else "protest" for e in found} == expected
+
+
+def test_event_filters_combine(tmp_path):
+    with Store(tmp_path / "t.duckdb") as store:
+        _fill(store)
+        assert len(store.list_events(actor="CHN", code="04", quad=1, place="minsk", since="2024-07-06",
+                                     until="2024-07-06", story="story1")) == 1
+        assert store.list_events(actor="CHN", quad=3) == []
+        assert len(store.list_events(limit=1, story="story1")) == 1

@@ -54,6 +54,19 @@ CREATE TABLE IF NOT EXISTS state (key VARCHAR PRIMARY KEY, value JSON);
 """
 
 
+# `list_events` options as SQL: (option, clause). Every `?` of a clause takes the option's
+# value; an option that is None or "" is no filter (a quad class of 0 is a value).
+EVENT_FILTERS: tuple[tuple[str, str], ...] = (
+    ("actor", "(starts_with(source, ?) OR starts_with(target, ?))"),   # value upper-cased
+    ("code", "starts_with(code, ?)"),
+    ("quad", "quad_class = ?"),
+    ("place", "lower(place_name) = lower(?)"),
+    ("since", "coalesce(date_end, date) >= ?"),                        # still going on since
+    ("until", "date <= ?"),
+    ("story", "story = ?"),
+)
+
+
 class StoreError(RuntimeError):
     """The database file cannot be opened or has an unknown schema; the message names it."""
 
@@ -286,28 +299,14 @@ class Store:
         story: str | None = None,
         limit: int | None = None,
     ) -> list[Event]:
+        given = {"actor": actor and actor.upper(), "code": code, "quad": quad, "place": place,
+                 "since": since, "until": until, "story": story}
         where, params = [], []
-        if actor:
-            where.append("(starts_with(source, ?) OR starts_with(target, ?))")
-            params += [actor.upper(), actor.upper()]
-        if code:
-            where.append("starts_with(code, ?)")
-            params.append(code)
-        if quad is not None:
-            where.append("quad_class = ?")
-            params.append(quad)
-        if place:
-            where.append("lower(place_name) = lower(?)")
-            params.append(place)
-        if since:
-            where.append("coalesce(date_end, date) >= ?")
-            params.append(since)
-        if until:
-            where.append("date <= ?")
-            params.append(until)
-        if story:
-            where.append("story = ?")
-            params.append(story)
+        for option, clause in EVENT_FILTERS:
+            value = given[option]
+            if value is not None and value != "":
+                where.append(clause)
+                params += [value] * clause.count("?")
         sql = "SELECT data FROM events" + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY date NULLS LAST, id" + (f" LIMIT {int(limit)}" if limit else "")
         return [event_from_json(json.loads(r[0])) for r in self.con.execute(sql, params).fetchall()]
