@@ -132,6 +132,24 @@ def test_annotate_keeps_one_line_per_input_line(tmp_path):
     assert "Mombasa" in out[2]["text"] and "<p>" not in out[2]["text"]
 
 
+def test_dates_written_any_way_reach_times_as_iso(tmp_path):
+    """`annotate` and `add` read a publication date once, in ingest; the times layer gets ISO."""
+    text = "The foreign ministers of Japan and India met in Tokyo on Monday, officials said."
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "a", "text": text, "date": "Tue, 09 Jul 2024 10:00 GMT"}) + "\n")
+    (tmp_path / "page.txt").write_text("Kenya and Tanzania sign a border trade pact\n\nJuly 9, 2024\n\nThe trade "
+                                       "ministers of Kenya and Tanzania signed an agreement in Arusha on Monday.\n")
+    [out] = jsonl(tidings("annotate", tmp_path / "in.jsonl").stdout)
+    assert out["published"] == "2024-07-09"
+    assert [t["value"] for t in out["times"] if t["text"] == "Monday"] == ["2024-07-08"]
+    db = tmp_path / "t.duckdb"
+    tidings("add", "--db", db, tmp_path / "in.jsonl", tmp_path / "page.txt")
+    arts = jsonl(tidings("articles", "--db", db, "--format", "jsonl").stdout)
+    assert sorted(a["published"] for a in arts) == ["2024-07-09", "2024-07-09"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        mondays = con.execute("SELECT DISTINCT value FROM annotations WHERE layer = 'time' AND text = 'Monday'")
+        assert mondays.fetchall() == [("2024-07-08",)]
+
+
 def test_export_gdelt_loads_with_61_columns(tmp_path):
     db = tmp_path / "t.duckdb"
     tidings("add", "--db", db, ROOT / "examples")
