@@ -42,6 +42,31 @@ def test_add_twice_changes_nothing_and_lists_contract_fields(tmp_path):
         assert {"id", "story", "outlets", "mentions", "conflicts", "source", "target", "code"} <= set(e)
 
 
+def test_stories_and_events_agree_on_outlets(tmp_path):
+    """Two pages of one site, no outlet name, different URLs: one outlet for `stories` and
+    for `events` alike (`stories` counted each URL as an outlet before)."""
+    pages = [
+        {"url": "https://www.example.org/world/1", "date": "2024-03-12",
+         "title": "Japan and India foreign ministers meet in Tokyo",
+         "text": "The foreign ministers of Japan and India met in Tokyo on Monday to discuss maritime security "
+                 "and trade, officials said. The two ministers agreed to hold further talks next month."},
+        {"url": "https://example.org/asia/2?ref=rss", "date": "2024-03-12",
+         "title": "Japanese and Indian foreign ministers hold talks in Tokyo",
+         "text": "Japan's foreign minister met his Indian counterpart in Tokyo on Monday, the two governments "
+                 "said. The ministers discussed maritime security and trade in the Indo-Pacific."},
+    ]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(p) + "\n" for p in pages))
+    db = tmp_path / "t.duckdb"
+    tidings("add", "--db", db, tmp_path / "in.jsonl")
+    [story] = jsonl(tidings("stories", "--db", db, "--format", "jsonl").stdout)
+    assert story["outlets"] == ["example.org"] and len(story["articles"]) == 2
+    evs = jsonl(tidings("events", "--db", db, "--format", "jsonl").stdout)
+    assert evs and {m["article"] for e in evs for m in e["mentions"]} == set(story["articles"])
+    for e in evs:
+        assert e["story"] == story["id"]
+        assert (e["outlets"], e["outlet_names"]) == (1, story["outlets"])
+
+
 KILL_AFTER = textwrap.dedent("""
     import os, sys
     from tidings.ingest import read_paths
@@ -105,6 +130,24 @@ def test_annotate_keeps_one_line_per_input_line(tmp_path):
     tokyo = [p for p in out[0]["places"] if p["text"] == "Tokyo"]
     assert tokyo and out[0]["text"][tokyo[0]["start"]:tokyo[0]["end"]] == "Tokyo"
     assert "Mombasa" in out[2]["text"] and "<p>" not in out[2]["text"]
+
+
+def test_dates_written_any_way_reach_times_as_iso(tmp_path):
+    """`annotate` and `add` read a publication date once, in ingest; the times layer gets ISO."""
+    text = "The foreign ministers of Japan and India met in Tokyo on Monday, officials said."
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "a", "text": text, "date": "Tue, 09 Jul 2024 10:00 GMT"}) + "\n")
+    (tmp_path / "page.txt").write_text("Kenya and Tanzania sign a border trade pact\n\nJuly 9, 2024\n\nThe trade "
+                                       "ministers of Kenya and Tanzania signed an agreement in Arusha on Monday.\n")
+    [out] = jsonl(tidings("annotate", tmp_path / "in.jsonl").stdout)
+    assert out["published"] == "2024-07-09"
+    assert [t["value"] for t in out["times"] if t["text"] == "Monday"] == ["2024-07-08"]
+    db = tmp_path / "t.duckdb"
+    tidings("add", "--db", db, tmp_path / "in.jsonl", tmp_path / "page.txt")
+    arts = jsonl(tidings("articles", "--db", db, "--format", "jsonl").stdout)
+    assert sorted(a["published"] for a in arts) == ["2024-07-09", "2024-07-09"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        mondays = con.execute("SELECT DISTINCT value FROM annotations WHERE layer = 'time' AND text = 'Monday'")
+        assert mondays.fetchall() == [("2024-07-08",)]
 
 
 def test_export_gdelt_loads_with_61_columns(tmp_path):

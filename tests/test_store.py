@@ -18,6 +18,7 @@ from tidings.records import (
 )
 from tidings.store import Store, StoreError
 from tidings.store.export import GDELT_COLUMNS, export_gdelt, export_jsonl, export_parquet
+from tidings.stories import fuse_events
 
 MINSK = Place(0, 5, "Minsk", 625144, "Minsk", "BY", 53.9, 27.57, "city")
 
@@ -137,3 +138,75 @@ def test_exports(tmp_path):
     fields = dict(zip(GDELT_COLUMNS, row))
     assert fields["Day"] == "20240706" and fields["EventRootCode"] == "04" and fields["NumSources"] == "2"
     assert fields["ActionGeo_FeatureID"] == "625144" and fields["Actor1CountryCode"] == "CHN"
+
+
+def test_stories_and_events_count_outlets_alike(tmp_path):
+    """Two articles of one site, with different URLs and no outlet name, are one outlet in the
+    story listing and in the fused event (the listing counted each URL as an outlet before)."""
+    def unnamed(text: str, url: str) -> AnnotatedArticle:
+        doc = _annotated(text, "X", "2024-07-09")
+        doc.article = Article.from_text(text, url=url, sources=[url], published="2024-07-09")
+        doc.events[0].article, doc.events[0].outlet = doc.article.id, None
+        return doc
+
+    docs = [unnamed("Minsk: a Chinese military delegation visited from Saturday to Monday.",
+                    "https://www.example.org/news/1"),
+            unnamed("A Chinese delegation was in Minsk from Saturday until Monday, officials said.",
+                    "https://example.org/news/2?ref=rss"),
+            unnamed("Chinese officers stayed in Minsk from Saturday to Monday, a local report said.",
+                    "/data/local.txt")]
+    with Store(tmp_path / "t.duckdb") as store:
+        store.begin()
+        for seq, d in enumerate(docs, start=1):
+            store.add_article(d, "story1", None, seq)
+        mentions = store.mentions_of_stories(["story1"])["story1"]
+        events = fuse_events("story1", mentions, store.articles_by_id(m.article for m in mentions))
+        store.replace_events(["story1"], events)
+        store.commit()
+        [story] = store.list_stories()
+        [event] = store.list_events()
+    local = f"article:{docs[2].article.id}"
+    assert story["outlets"] == sorted(["example.org", local])
+    assert event.outlets == 2 and event.outlet_names == story["outlets"]
+
+
+WARSAW = Place(0, 6, "Warsaw", 756135, "Warsaw", "PL", 52.23, 21.01, "city")
+
+
+@pytest.mark.parametrize("option, value, expected", [
+    (None, None, {"visit", "protest"}),       # no filter
+    ("actor", "blr", {"visit"}),             # a country prefix of source or target, any case
+    ("actor", "POL", {"protest"}),
+    ("actor", "", {"visit", "protest"}),     # an empty option is no filter
+    ("code", "04", {"visit"}),               # a CAMEO prefix
+    ("code", "1411", {"protest"}),
+    ("code", "1412", set()),
+    ("quad", 1, {"visit"}),
+    ("quad", 3, {"protest"}),
+    ("quad", 0, set()),                      # 0 is a value, not "no filter"
+    ("place", "MINSK", {"visit"}),           # the place name, any case
+    ("place", "Brest", set()),
+    ("since", "2024-07-08", {"visit", "protest"}),  # the visit lasts until the 8th
+    ("since", "2024-07-09", {"protest"}),
+    ("until", "2024-07-06", {"visit"}),
+    ("until", "2024-07-05", set()),
+    ("story", "story2", {"protest"}),
+])
+def test_each_event_filter(tmp_path, option, value, expected):
+    with Store(tmp_path / "t.duckdb") as store:
+        _fill(store)
+        protest = Event(id="e-protest", story="story2", source="POLOPP", target="POLGOV", code="1411",
+                        plover="PROTEST", goldstein=-6.5, quad_class=3, date="2024-07-20", date_end=None,
+                        place=WARSAW, attributed_to=None, negated=False, modality="asserted")
+        store.replace_events(["story2"], [protest])
+        found = store.list_events(**({option: value} if option else {}))
+    assert {"visit" if e.code == "042" else "protest" for e in found} == expected
+
+
+def test_event_filters_combine(tmp_path):
+    with Store(tmp_path / "t.duckdb") as store:
+        _fill(store)
+        assert len(store.list_events(actor="CHN", code="04", quad=1, place="minsk", since="2024-07-06",
+                                     until="2024-07-06", story="story1")) == 1
+        assert store.list_events(actor="CHN", quad=3) == []
+        assert len(store.list_events(limit=1, story="story1")) == 1

@@ -193,6 +193,19 @@ def test_parse_published():
     assert parse_published("2024-07-09") == date(2024, 7, 9)
     assert parse_published("2024-07-09T10:00:00Z") == date(2024, 7, 9)
     assert parse_published(None) is None
+    # only ISO: people's dates are read once, by ingest (`ingest.dates.parse_date`)
+    assert parse_published("July 9, 2024") is None
+
+
+@pytest.mark.parametrize("given", ["July 9, 2024", "Tue, 09 Jul 2024 10:00:00 GMT", "9 July 2024", "9.7.2024",
+                                   "2024-07-09T10:00:00+02:00"])
+def test_python_annotate_anchors_on_a_date_written_any_way(nlp, given):
+    import tidings
+
+    doc = tidings.annotate("The ministers met in Geneva on Monday and will meet again next week.", date=given)
+    assert doc.article.published == "2024-07-09"
+    found = {t.text: t.value for t in doc.times}
+    assert found["Monday"] == "2024-07-08" and found["next week"] == "2024-W29"
 
 
 def test_numbers_and_periods():

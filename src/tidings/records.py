@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _SPACE = re.compile(r"\s+")
+_URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://([^/:?#]+)", re.I)
 
 
 def normalise_text(text: str) -> str:
@@ -51,6 +52,22 @@ class Article:
     @classmethod
     def from_text(cls, text: str, **meta: Any) -> "Article":
         return cls(id=content_id(text), text=text, **meta)
+
+
+def outlet_identity(article: Article) -> str:
+    """Who published an article: its outlet, else its URL's host, else its own id.
+
+    The one definition of an outlet: story listings and fused events count outlets with it.
+    Two articles of unknown outlet thus count as two outlets, never as one."""
+    if article.outlet and article.outlet.strip():
+        return article.outlet.strip()
+    for url in [article.url, *article.sources]:
+        if url:
+            m = _URL_HOST.match(url)
+            if m:
+                host = m.group(1).lower()
+                return host[4:] if host.startswith("www.") else host
+    return f"article:{article.id}"
 
 
 @dataclass

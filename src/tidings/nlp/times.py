@@ -50,18 +50,17 @@ class Anchor:
 
 
 def parse_published(published: str | None) -> date | None:
-    """An ISO date or datetime string ('2024-07-09', '2024-07-09T10:00:00Z'), else None."""
+    """An ISO date or datetime string ('2024-07-09', '2024-07-09T10:00:00Z'), else None.
+
+    `Article.published` is ISO: every way in (`tidings add`, `tidings annotate`,
+    `tidings.annotate`) reads publication dates with `ingest.dates.parse_date`, the one
+    parser of them, so nothing else is read here."""
     if not published:
         return None
     m = _ISO_DATE.match(str(published).strip())
     if m:
         return cal.safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    try:
-        import dateparser  # only for the rare non-ISO publication date, never per token
-    except ImportError:     # pragma: no cover - dateparser is a dependency
-        return None
-    parsed = dateparser.parse(str(published), settings={"PREFER_DAY_OF_MONTH": "first"})
-    return parsed.date() if parsed else None
+    return None
 
 
 # ---------------------------------------------------------------- finding candidates

@@ -4,7 +4,8 @@ Everything written is keyed by content hashes or ids derived from them, so writi
 same batch twice changes nothing, and a run killed half-way (its open transaction rolled
 back by DuckDB) and run again ends with the same database as an uninterrupted run.
 Listings are derived from stored rows at query time (story titles, outlets, dates), so
-nothing derived can go stale.
+nothing derived can go stale. A story's outlets are counted by `records.outlet_identity`,
+the definition event fusion uses, on the same stored fields (`articles_by_id`).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from tidings.records import (
     EventMention,
     Place,
     Span,
+    outlet_identity,
     to_dict,
 )
 
@@ -50,6 +52,19 @@ CREATE TABLE IF NOT EXISTS events (
     outlets INTEGER, n_mentions INTEGER, syndicated BOOLEAN, first_seen VARCHAR, data JSON);
 CREATE TABLE IF NOT EXISTS state (key VARCHAR PRIMARY KEY, value JSON);
 """
+
+
+# `list_events` options as SQL: (option, clause). Every `?` of a clause takes the option's
+# value; an option that is None or "" is no filter (a quad class of 0 is a value).
+EVENT_FILTERS: tuple[tuple[str, str], ...] = (
+    ("actor", "(starts_with(source, ?) OR starts_with(target, ?))"),   # value upper-cased
+    ("code", "starts_with(code, ?)"),
+    ("quad", "quad_class = ?"),
+    ("place", "lower(place_name) = lower(?)"),
+    ("since", "coalesce(date_end, date) >= ?"),                        # still going on since
+    ("until", "date <= ?"),
+    ("story", "story = ?"),
+)
 
 
 class StoreError(RuntimeError):
@@ -253,12 +268,15 @@ class Store:
             "SELECT story AS id, "
             "  arg_min(coalesce(title, left(text, 120)), coalesce(published, '9999') || id) AS title, "
             "  list(id ORDER BY coalesce(published, ''), seq) AS articles, "
-            "  list(DISTINCT coalesce(outlet, url, id) ORDER BY coalesce(outlet, url, id)) AS outlets, "
+            "  NULL AS outlets, "  # filled below, by the definition fusion counts outlets with
             "  min(published) AS first_seen, max(published) AS last_seen "
             f"FROM articles {where} GROUP BY story ORDER BY min(seq)" + (f" LIMIT {int(limit)}" if limit else ""),
             params)
         if not stories:
             return stories
+        members = self.articles_by_id(i for s in stories for i in s["articles"])
+        for s in stories:
+            s["outlets"] = sorted({outlet_identity(members[i]) for i in s["articles"]})
         ids = [s["id"] for s in stories]
         top = self._rows(
             "SELECT a.story, n.layer, coalesce(n.code, n.value) AS key, count(*) AS n FROM annotations n "
@@ -281,28 +299,14 @@ class Store:
         story: str | None = None,
         limit: int | None = None,
     ) -> list[Event]:
+        given = {"actor": actor and actor.upper(), "code": code, "quad": quad, "place": place,
+                 "since": since, "until": until, "story": story}
         where, params = [], []
-        if actor:
-            where.append("(starts_with(source, ?) OR starts_with(target, ?))")
-            params += [actor.upper(), actor.upper()]
-        if code:
-            where.append("starts_with(code, ?)")
-            params.append(code)
-        if quad is not None:
-            where.append("quad_class = ?")
-            params.append(quad)
-        if place:
-            where.append("lower(place_name) = lower(?)")
-            params.append(place)
-        if since:
-            where.append("coalesce(date_end, date) >= ?")
-            params.append(since)
-        if until:
-            where.append("date <= ?")
-            params.append(until)
-        if story:
-            where.append("story = ?")
-            params.append(story)
+        for option, clause in EVENT_FILTERS:
+            value = given[option]
+            if value is not None and value != "":
+                where.append(clause)
+                params += [value] * clause.count("?")
         sql = "SELECT data FROM events" + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY date NULLS LAST, id" + (f" LIMIT {int(limit)}" if limit else "")
         return [event_from_json(json.loads(r[0])) for r in self.con.execute(sql, params).fetchall()]

@@ -33,8 +33,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from tidings.records import Article, Conflict, Event, EventMention, Place, stable_id
-from tidings.stories.features import outlet_identity
+from tidings.records import Article, Conflict, Event, EventMention, Place, outlet_identity, stable_id
 
 RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06"})
 DATE_SLACK_DAYS = 2          # two precise dates this close may be one happening told twice
