@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tidings.records import AnnotatedArticle, Article
+from tidings.records import AnnotatedArticle, Article, outlet_identity
 from tidings.resources import load_lines
 
 LEAD_TERMS = 40          # content words of the text that count as its lead
@@ -114,21 +114,6 @@ def day_number(value: str | None) -> float | None:
             d = d.astimezone(_dt.timezone.utc)
         return d.toordinal() + (d.hour * 60 + d.minute) / 1440.0
     return float(d.toordinal())
-
-
-def outlet_identity(article: Article) -> str:
-    """Who published an article: its outlet, else its URL's host, else its own id.
-
-    Two articles of unknown outlet thus count as two outlets, never as one."""
-    if article.outlet and article.outlet.strip():
-        return article.outlet.strip()
-    for url in [article.url, *article.sources]:
-        if url:
-            m = _URL_HOST.match(url)
-            if m:
-                host = m.group(1).lower()
-                return host[4:] if host.startswith("www.") else host
-    return f"article:{article.id}"
 
 
 @dataclass(slots=True)
