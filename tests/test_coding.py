@@ -239,6 +239,11 @@ FINE_CODES = [
     ("Rebels detonated a car bomb near an army barracks in Somalia.", "1832"),
     ("Villagers lynched a suspected thief in Uganda.", "1823"),
     ("Iran threatened to launch a nuclear attack on Israel.", "1385"),
+    ("Azerbaijan accused Georgia of espionage on Tuesday.", "1125"),
+    ("Chad accused Libya of torture in its detention camps.", "1122"),
+    ("The Arab League called on Algeria and Morocco to resolve their differences.", "027"),
+    ("The Nicaraguan government closed two radio stations in Managua.", "1721"),
+    ("Authorities in Zimbabwe banned opposition rallies in Harare.", "1721"),
 ]
 
 
