@@ -252,6 +252,12 @@ def test_fine_codes(text, code):
     assert code in [e.code for e in events(text)]
 
 
+def test_an_invitation_takes_its_content():
+    # the talks are what was asked for, not a second event
+    evs = events("The Yemeni government invited the southern separatists to resume negotiations in Muscat.")
+    assert [e.code for e in evs] == ["026"]
+
+
 # ---------------------------------------------------------------- the seed articles
 
 
