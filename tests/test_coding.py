@@ -260,6 +260,44 @@ def test_code_events_can_take_another_lexicon_object():
     assert all(e.code == "057" and e.plover == "SUPPORT" for e in evs)
 
 
+# ---------------------------------------------------------------- 3-4 digit codes from the lexicon
+
+# Sentences written for these tests (not from any evaluation set): the lexicon's finer codes.
+FINE_CODES = [
+    ("The Argentine government urged the two neighbours to show restraint.", "0256"),
+    ("Moldova asked France for ammunition and air defence missiles.", "0232"),
+    ("Britain pledged to send military instructors to Ghana.", "0312"),
+    ("Canada gave 20 million dollars in humanitarian aid to Haiti.", "073"),
+    ("Norway has shipped artillery shells to Estonia.", "072"),
+    ("The Dutch government suspended military aid to Rwanda.", "1622"),
+    ("Sweden has halted humanitarian aid to Somalia.", "1623"),
+    ("Prosecutors in Lima opened a corruption probe into the former mayor.", "091"),
+    ("Jailed Kurdish activists in Turkey began a hunger strike on Monday.", "142"),
+    ("The opposition in Togo boycotted the presidential election.", "143"),
+    ("Bolivian police fired tear gas at striking miners in La Paz.", "175"),
+    ("The Senegalese navy seized three Spanish trawlers off Dakar.", "171"),
+    ("Rebels detonated a car bomb near an army barracks in Somalia.", "1832"),
+    ("Villagers lynched a suspected thief in Uganda.", "1823"),
+    ("Iran threatened to launch a nuclear attack on Israel.", "1385"),
+    ("Azerbaijan accused Georgia of espionage on Tuesday.", "1125"),
+    ("Chad accused Libya of torture in its detention camps.", "1122"),
+    ("The Arab League called on Algeria and Morocco to resolve their differences.", "027"),
+    ("The Nicaraguan government closed two radio stations in Managua.", "1721"),
+    ("Authorities in Zimbabwe banned opposition rallies in Harare.", "1721"),
+]
+
+
+@pytest.mark.parametrize("text,code", FINE_CODES)
+def test_fine_codes(text, code):
+    assert code in [e.code for e in events(text)]
+
+
+def test_an_invitation_takes_its_content():
+    # the talks are what was asked for, not a second event
+    evs = events("The Yemeni government invited the southern separatists to resume negotiations in Muscat.")
+    assert [e.code for e in evs] == ["026"]
+
+
 # ---------------------------------------------------------------- the seed articles
 
 
