@@ -168,6 +168,16 @@ def test_a_country_name_the_tagger_took_for_a_date_is_still_a_place():
     assert e.place is not None and e.place.country == "NE"
 
 
+def test_two_countries_on_one_noun_are_two_sides_of_a_mutual_act():
+    evs = events("Eritrean and Ethiopian soldiers exchanged fire near the border town.")
+    assert pairs(evs) == {("ERI", "ETH", "19"), ("ETH", "ERI", "19")}
+
+
+def test_a_promise_to_improve_relations_is_made_to_each_other():
+    evs = events("Armenia and Azerbaijan vowed to normalize relations.")
+    assert pairs(evs) == {("ARM", "AZE", "03"), ("AZE", "ARM", "03")}
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")

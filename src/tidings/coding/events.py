@@ -205,6 +205,10 @@ class _Article:
         k = self.actor_at[tok.i]
         return self.ann.actors[k] if k >= 0 else None
 
+    def same_span(self, a: ActorRef) -> list[ActorRef]:
+        """The other actors read from the very same words ("Indian and Pakistani troops")."""
+        return [o for o in self.ann.actors if o is not a and o.start == a.start and o.end == a.end]
+
     def place(self, tok: Token) -> Place | None:
         k = self.place_at[tok.i]
         return self.ann.places[k] if k >= 0 else None
@@ -676,6 +680,10 @@ def _sides(tokens: list[Token], art: _Article, state: _State) -> list[Side]:
             s = _actor_of(c, art, state)
             if s is not None:
                 out.append(s)
+                a = art.actor(c)
+                if a is not None and s.start == a.start and s.end == a.end:
+                    # "Indian and Pakistani troops": one phrase, one actor per country
+                    out += [o for o in (_side(x, "actor") for x in art.same_span(a)) if o is not None]
                 # "China, Belarus hold ...": a list written with a comma
                 for ap in c.children:
                     if ap.dep_ == "appos":
@@ -1365,7 +1373,9 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
                     mine = {x.code for x in ctl.sources}
                     others = [x for x in c.sources if x.code not in mine]
                     ctl.targets = others or [t for t in c.targets if t.code not in mine]
-            if not ctl.targets:
+                    # "Greece and Turkey pledged to improve relations": with each other
+                    ctl.recip = ctl.recip or (c.recip and not ctl.targets)
+            if not ctl.targets and not ctl.recip:
                 ctl.targets = _complement_targets(ctl, art, state)
         elif ctl.speech and _modal_demand(ctl, cands, art, state):
             continue
