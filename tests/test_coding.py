@@ -178,6 +178,13 @@ def test_a_promise_to_improve_relations_is_made_to_each_other():
     assert pairs(evs) == {("ARM", "AZE", "03"), ("AZE", "ARM", "03")}
 
 
+def test_natural_forces_and_games_make_no_political_event():
+    assert events("A strong earthquake struck the coast of Chile on Monday.") == []
+    assert events("Floods forced thousands of villagers in Bangladesh to leave their homes.") == []
+    assert events("Brazil's football team beat Argentina in Rio.") == []
+    assert pairs(events("Brazilian troops attacked rebels in Haiti.")) != set()
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")

@@ -1350,6 +1350,8 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
     for c in cands:
         _participants(c, art, state)
         _modality(c, art)
+        if _not_political(c, art):
+            c.absorbed = True
     # controllers absorb their content; reporting verbs attribute theirs
     for ctl in cands:
         if ctl.absorbed:
@@ -1553,6 +1555,21 @@ def _said_by_a_conjunct(m: EventMention, c: Candidate, out: list[EventMention],
             out[out.index(other)] = m
             emitted[k] = (m, c)
         return True
+    return False
+
+
+def _not_political(c: Candidate, art: _Article) -> bool:
+    """'An earthquake struck', 'the cricket team beat Australia': a natural force or a game is
+    no political event (`natural_force` and `sport` cues)."""
+    if c.kind in ("nominal", "aspect"):
+        return False
+    subj, _ = _subject_tokens(c.anchor, art.lex)
+    forces, sport = art.lex.cue("natural_force"), art.lex.cue("sport")
+    for t in subj:
+        if t.lemma_.lower() in forces:
+            return True
+        if any(x.lemma_.lower() in sport for x in t.subtree):
+            return True
     return False
 
 
