@@ -185,6 +185,13 @@ def test_natural_forces_and_games_make_no_political_event():
     assert pairs(events("Brazilian troops attacked rebels in Haiti.")) != set()
 
 
+def test_the_weapon_named_makes_a_generic_attack_specific():
+    (e,) = events("Turkish warplanes hit positions of the Kurdish militia in Syria.")
+    assert e.code == "195" and country(e.source) == "TUR" and "instrument" in e.rule
+    (d,) = events("Russia attacked a power station in Ukraine with drones.")
+    assert d.code == "1952"
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")

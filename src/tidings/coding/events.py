@@ -1352,6 +1352,8 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
         _modality(c, art)
         if _not_political(c, art):
             c.absorbed = True
+        else:
+            _instrument(c, art)
     # controllers absorb their content; reporting verbs attribute theirs
     for ctl in cands:
         if ctl.absorbed:
@@ -1556,6 +1558,28 @@ def _said_by_a_conjunct(m: EventMention, c: Candidate, out: list[EventMention],
             emitted[k] = (m, c)
         return True
     return False
+
+
+def _instrument(c: Candidate, art: _Article) -> None:
+    """'Warplanes struck', 'a suicide bomber killed': the weapon in the subject (or in 'with
+    drones') makes a generic attack code specific (`instrument` cues with their codes)."""
+    if c.kind != "verb" or not c.code.endswith("0") or c.code[:2] not in ("18", "19"):
+        return
+    cues = art.lex.cue("instrument")
+    subj, passive = _subject_tokens(c.anchor, art.lex)
+    heads = _agent_tokens(c.anchor) if passive else list(subj)
+    heads += _prep_objects(c.anchor, frozenset({"with", "using"}))
+    for h in heads:
+        for t in _conjuncts(h):
+            words = [t.lemma_.lower()] + [f"{x.lemma_.lower()} {t.lemma_.lower()}" for x in t.children
+                                          if x.dep_ in ("compound", "amod")]
+            for w in reversed(words):
+                if w in cues:
+                    code = art.lex.cue_codes.get(("instrument", w))
+                    if code and code[:2] == c.code[:2] or code and c.code in ("190", "180"):
+                        c.notes.append(f"by {w!r}: {code} (instrument cue)")
+                        c.code = code
+                        return
 
 
 def _not_political(c: Candidate, art: _Article) -> bool:
