@@ -192,6 +192,14 @@ def test_the_weapon_named_makes_a_generic_attack_specific():
     assert d.code == "1952"
 
 
+def test_doers_nobody_names_are_people_of_the_place():
+    (e,) = events("A roadside explosion near the town of Kidal killed three Malian soldiers.")
+    assert (e.source, country(e.target)) == ("MLIUAF", "MLI") and "unnamed doers" in e.rule
+    (r,) = events("Dozens of youths rioted in Marseille on Friday night.")
+    assert country(r.source) == "FRA" and r.code[:2] == "14"
+    assert r.source != r.target
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")

@@ -1262,6 +1262,8 @@ def _clashes(pl: Place, i: int, art: _Article) -> bool:
 def _inside_other_event(tok: Token, c: Candidate, art: _Article) -> bool:
     """Does the path from a place up to the event pass through another event noun?"""
     own = {c.anchor.i, c.pred.i} | ({c.noun.i} if c.noun is not None else set())
+    # "an explosion near Samarra killed ...": the doer's place is the event's
+    own |= {t.i for t in c.anchor.children if t.dep_ in SUBJ or t.dep_ in SUBJ_PASS}
     if "content" in c.pattern.flags or c.pattern.comps:
         # "threatened to impose a curfew in Algiers": the curfew is this act's content, not another event
         for comp in c.anchor.children:
@@ -1495,7 +1497,15 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
             continue
         date, date_end, date_source = _date_of(c, art, others)
         place, place_source = _place_of(c, art, others, [x for pair in pairs for x in pair if x is not None])
-        if LOCATION_AS_TARGET and place is not None and place_source == "clause" and not c.speech \
+        host = _iso3(place.country) if place is not None and place_source == "clause" else None
+        doer = _unnamed_doer(c, art) if host and not c.speech and all(a is None for a, _ in pairs) else None
+        if doer is not None:
+            # "youths rioted in Paris", "an explosion near Samarra killed ...": doers who are not
+            # named are of the place (with the sector their noun says, `unnamed_doer` cues)
+            side = Side(host + doer, None, None, None, f"unnamed doers in {place.text}", "country", host)
+            if not any(t is not None and t.code == side.code for _, t in pairs):
+                pairs = [(side, t) for _, t in pairs]
+        elif LOCATION_AS_TARGET and place is not None and place_source == "clause" and not c.speech \
                 and "notarget" not in c.pattern.flags and all(t is None for _, t in pairs):
             # "lifted the curfew in Montenegro", "demonstrated in Kirkuk": the place's country is on the
             # receiving end when no one else is named
@@ -1504,10 +1514,11 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
                 side = Side(host, place.start, place.end, place.text, f"country of the place {place.text}",
                             "country", host)
                 pairs = [(a, side) for a, _ in pairs if not (a is not None and a.code == host)] or pairs
-        if all(t is None for _, t in pairs) and not c.speech and _domestic(c.code, lex):
+        domestic = _domestic(c.code, lex)
+        if all(t is None for _, t in pairs) and not c.speech and domestic:
             # "opposition parties staged a general strike": with no one else named, a protest or a
             # curfew is aimed at the actor's own country
-            pairs = [(a, _home_country(a)) for a, _ in pairs]
+            pairs = [(a, _home_country(a, domestic)) for a, _ in pairs]
         attributed = _attribution(c, art) if not c.speech else (c.sources[0].text if c.sources else None)
         info = art.cb.lookup(c.code)
         for src, tgt in pairs:
@@ -1636,16 +1647,42 @@ def _purpose_targets(c: Candidate, art: _Article, state: _State) -> list[Side]:
     return []
 
 
-def _domestic(code: str, lex: Lexicon) -> bool:
-    """Codes whose target, when nobody is named, is the actor's own country (`domestic_target` cues)."""
-    return any(code.startswith(prefix) for prefix in lex.cue("domestic_target"))
+def _domestic(code: str, lex: Lexicon) -> str | None:
+    """For codes whose target, when nobody is named, is the actor's own country (`domestic_target`
+    cues): the sector that target has when the actor is the country itself ("Iraqis protested":
+    the Iraqi government), else None."""
+    for prefix in lex.cue("domestic_target"):
+        if code.startswith(prefix):
+            return lex.cue_codes.get(("domestic_target", prefix)) or "GOV"
+    return None
 
 
-def _home_country(a: Side | None) -> Side | None:
+def _unnamed_doer(c: Candidate, art: _Article) -> str | None:
+    """The sector ("" when unknown) of a doer the clause names but no actor stands for
+    ("hundreds of youths", "an explosion"), or None when it names none."""
+    if c.kind not in ("verb", "light", "participate"):
+        return None
+    subj, passive = _subject_tokens(c.anchor, art.lex)
+    doers = _agent_tokens(c.anchor) if passive else subj
+    for t in doers:
+        if t.pos_ not in ("NOUN", "PROPN") or t.lemma_.lower() in art.lex.cue("natural_force"):
+            continue
+        words = [t] + [g for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
+                       for g in p.children if g.dep_ == "pobj"]        # "hundreds of youths"
+        for w in words:
+            sector = art.lex.cue_codes.get(("unnamed_doer", w.lemma_.lower()))
+            if sector:
+                return sector
+        return ""
+    return None
+
+
+def _home_country(a: Side | None, sector: str) -> Side | None:
     country = (a.country or (a.code or "")[:3]) if a is not None else ""
     if len(country) != 3 or not country.isalpha() or country in ("IGO", "NGO"):
         return None
-    return Side(country, None, None, None, "own country: nobody else named", "country", country)
+    code = country + sector if a.code == country else country   # never the same code on both sides
+    return Side(code, None, None, None, "own country: nobody else named", "country", country)
 
 
 def _complement_targets(ctl: Candidate, art: _Article, state: _State) -> list[Side]:
