@@ -200,6 +200,28 @@ def test_doers_nobody_names_are_people_of_the_place():
     assert r.source != r.target
 
 
+def test_forces_sent_somewhere_are_the_doers_own_and_the_target_is_where_they_go():
+    (e,) = events("Rwanda deployed 500 soldiers to Mozambique on Friday.")
+    assert (country(e.source), country(e.target), e.code[:2]) == ("RWA", "MOZ", "15")
+    (p,) = events("Belgian troops were deployed in Niger last week.")
+    assert (country(p.source), country(p.target)) == ("BEL", "NER")
+
+
+def test_a_nominal_event_done_to_the_of_phrase():
+    (e,) = events("Egypt's blockade of the Gaza Strip angered aid groups.")
+    assert (country(e.source), country(e.target)) == ("EGY", "PSE")
+
+
+def test_the_owner_of_an_attacked_base_is_the_target():
+    evs = events("Nigerian troops attacked a Boko Haram camp near the border.")
+    assert {(country(e.source), country(e.target)) for e in evs} == {("NGA", "NGA")}
+
+
+def test_the_heads_of_two_countries_met_each_other():
+    evs = events("The foreign ministers of Peru and Chile met in Lima on Monday.")
+    assert pairs(evs) == {("PER", "CHL", "04"), ("CHL", "PER", "04")}
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")

@@ -66,6 +66,8 @@ LOCATION_AS_TARGET = True
 # "rejected an offer from X", "boycott contact with X": the object's own participants
 OBJECT_SOURCE_PREPS = frozenset({"from", "by", "with"})
 CONTENT_PREPS = frozenset({"of", "for", "to", "on", "against", "about", "over", "in", "into", "with"})
+# where a force is sent or massed ("deployed troops to Haiti", "massed troops along the border with X")
+THEME_TARGET_PREPS = frozenset({"to", "into", "toward", "towards", "against", "near", "along", "on", "at", "with"})
 # prepositions that lead from a purpose to whom it is aimed at ("anger at X", "independence from X")
 PURPOSE_PREPS = frozenset({"of", "for", "to", "on", "against", "about", "over", "with", "from", "at", "by", "toward",
                            "towards"})
@@ -675,8 +677,8 @@ def _sides(tokens: list[Token], art: _Article, state: _State) -> list[Side]:
     places = art.lex.cue("location_noun")
     for t in tokens:
         for c in _conjuncts(t):
-            if c.lemma_.lower() in places and art.actor(c) is None:
-                continue  # "exercises on NATO borders": a location, not a participant
+            if c.lemma_.lower() in places and art.actor(c) is None and c.dep_ not in OBJ:
+                continue  # "exercises on NATO borders": a location, not a participant ("attacked a base": is)
             s = _actor_of(c, art, state)
             if s is not None:
                 out.append(s)
@@ -684,6 +686,7 @@ def _sides(tokens: list[Token], art: _Article, state: _State) -> list[Side]:
                 if a is not None and s.start == a.start and s.end == a.end:
                     # "Indian and Pakistani troops": one phrase, one actor per country
                     out += [o for o in (_side(x, "actor") for x in art.same_span(a)) if o is not None]
+                out += _owner_conjuncts(c, s, art)
                 # "China, Belarus hold ...": a list written with a comma
                 for ap in c.children:
                     if ap.dep_ == "appos":
@@ -691,6 +694,19 @@ def _sides(tokens: list[Token], art: _Article, state: _State) -> list[Side]:
                         o = _side(a, "listed with a comma") if a is not None else None
                         if o is not None and o.country != s.country and a.kind in ("country", "igo"):
                             out.append(o)
+    return out
+
+
+def _owner_conjuncts(tok: Token, side: Side, art: _Article) -> list[Side]:
+    """'The presidents of Kazakhstan and Uzbekistan': the other owners, with the same sector."""
+    out = []
+    for g in _prep_objects(tok, frozenset({"of"})):
+        for conj in _conjuncts(g)[1:]:
+            a = art.actor(conj)
+            country = (a.country or (a.code or "")[:3]) if a is not None else ""
+            if a is not None and a.kind == "country" and len(country) == 3 and country != side.country:
+                code = country + (side.code or "")[3:]
+                out.append(Side(code, side.start, side.end, side.text, f"'of' {a.text}", side.kind, country))
     return out
 
 
@@ -870,6 +886,27 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
                         s = _side(a, f"{m} of {c.noun.text!r}")
                         if s:
                             objs.append(s)
+    if "theme" in p.flags:
+        # "deployed troops to Haiti", "French troops were deployed in Niger": the object is the
+        # doer's own force; the target is where it is sent
+        own = [o for o in v.children if o.dep_ in OBJ] + (subj if passive_subject else [])
+        holders = [v] + own
+        objs = []
+        for h in holders:
+            objs = _sides(_prep_objects(h, THEME_TARGET_PREPS), art, state)
+            for o in _prep_objects(h, frozenset({"for", "in", "ahead"})):
+                if not objs and _lookup(art.lex.nouns, o) is not None:  # "reservists for a war against X"
+                    objs = _sides(_prep_objects(o, frozenset({"against", "on", "with"})), art, state)
+            if objs:
+                break
+        if passive_subject:
+            c.sources = _sides(_agent_tokens(v), art, state) or subj_sides
+        else:
+            c.sources = subj_sides or _sides(own, art, state)
+        mine = {x.code for x in c.sources}
+        c.targets = [t for t in objs if t.code not in mine]
+        c.recip = False
+        return
     if passive_subject:
         agents = _sides(_agent_tokens(v), art, state)
         c.sources, c.targets = agents, subj_sides + ([] if agents else [])
@@ -923,6 +960,16 @@ def _visit_place(c: Candidate, art: _Article) -> None:
         return
 
 
+def _place_sides(tok: Token, art: _Article) -> list[Side]:
+    """The country of a place that is, or owns, a thing ("Odesa's port", "the port of Odesa")."""
+    for t in [tok] + [x for x in tok.children if x.dep_ in ("poss", "compound")] + _prep_objects(tok, frozenset({"of"})):
+        pl = art.place(t)
+        code = _iso3(pl.country) if pl is not None and not pl.metonym else None
+        if code:
+            return [Side(code, pl.start, pl.end, pl.text, f"country of the place {pl.text}", "country", code)]
+    return []
+
+
 def _nominal_participants(c: Candidate, art: _Article, state: _State) -> None:
     """'Israel's attack on Gaza', 'US sanctions against Iran', 'talks between A and B'."""
     n = c.noun if c.noun is not None else c.pred
@@ -944,6 +991,13 @@ def _nominal_participants(c: Candidate, art: _Article, state: _State) -> None:
                 sources, c.recip = both, True
         elif ch.dep_ == "prep" and (ch.lower_ in c.pattern.target_preps or ch.lower_ in DEFAULT_TARGET_PREPS):
             targets += _sides([g for g in ch.children if g.dep_ == "pobj"], art, state)
+    if sources and not targets:
+        # "Israel's blockade of Gaza", "the Russian shelling of Odesa's port": with the doer named
+        # before the noun, its "of" phrase is what it is done to
+        for g in _prep_objects(n, frozenset({"of"})):
+            targets = _sides([g], art, state) or _place_sides(g, art)
+            if targets:
+                break
     if not sources and n.dep_ == "pobj" and n.head.head.pos_ in ("NOUN", "PROPN"):
         # "Chinese soldiers on maneuvers": the noun the event hangs on does it
         owner = _actor_of(n.head.head, art, state)
@@ -1505,6 +1559,12 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
             side = Side(host + doer, None, None, None, f"unnamed doers in {place.text}", "country", host)
             if not any(t is not None and t.code == side.code for _, t in pairs):
                 pairs = [(side, t) for _, t in pairs]
+            if doer and all(t is None for _, t in pairs) and "notarget" not in c.pattern.flags \
+                    and not _domestic(c.code, lex):
+                # "a suicide bomber killed 14 people at a checkpoint in Peshawar": the place's people
+                where = Side(host, place.start, place.end, place.text, f"country of the place {place.text}",
+                             "country", host)
+                pairs = [(a, where) for a, _ in pairs]
         elif LOCATION_AS_TARGET and place is not None and place_source == "clause" and not c.speech \
                 and "notarget" not in c.pattern.flags and all(t is None for _, t in pairs):
             # "lifted the curfew in Montenegro", "demonstrated in Kirkuk": the place's country is on the

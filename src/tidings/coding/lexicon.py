@@ -42,6 +42,7 @@ FLAGS = frozenset({
     "notarget",   # never takes a target (statements about no one)
     "intransitive",  # only without a direct object ("they met", not "met the targets")
     "needscontent",  # a controller that is no event without a complement ("offered his doubts")
+    "theme",      # the object is the doer's own means ("deployed troops"); the target is where it goes
 })
 
 
