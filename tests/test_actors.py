@@ -10,6 +10,7 @@ from tidings import resources
 from tidings.nlp import actors_lexicon
 from tidings.nlp.actors import resolve_actors
 from tidings.nlp.pipeline import load_nlp
+from tidings.nlp.places import resolve_places
 
 
 
@@ -20,7 +21,7 @@ def nlp():
 
 def actors(nlp, text, published="2024-07-09"):
     doc = nlp(text)
-    found = resolve_actors(doc, published)
+    found = resolve_actors(doc, published, resolve_places(doc))
     for a in found:
         assert doc.text[a.start:a.end] == a.text
     return found
