@@ -625,8 +625,14 @@ def _posted(doc: Doc, cand: Candidate, term_at, lex: Lexicon) -> bool:
 def _own_place(doc: Doc, cand: Candidate, place_at) -> str | None:
     """A place of the places layer among the mention's own modifiers ("the Alberta government",
     "Cleveland officials", "New York Gov. X")."""
-    countries = {place_at[i][0] for i in range(min(cand.np[0], cand.start), cand.head)
-                 if place_at[i] is not None and doc[i].head.i != doc[i].i}
+    countries = set()
+    for i in range(min(cand.np[0], cand.start), cand.head):
+        t = doc[i]
+        # a name modifier of the head itself, not of a modifier ("U.S.-backed fighters")
+        while t.dep_ == "compound" and t.head.i < cand.head:
+            t = t.head
+        if place_at[i] is not None and t.head.i == cand.head and t.dep_ in ("compound", "nmod", "poss"):
+            countries.add(place_at[i][0])
     return next(iter(countries)) if len(countries) == 1 else None
 
 
@@ -721,6 +727,14 @@ def _context(doc: Doc, cands: list[Candidate], hits: list[Hit], name_at, place_a
             found[id(c)] = None
             continue
         found[id(c)] = next(iter(countries))
+    # A sentence that names no country ("Officials said ...") falls back on the article, when
+    # the whole article names exactly one.
+    everywhere = {country for ev in evidence.values() for _, country in ev}
+    if len(everywhere) == 1:
+        only = next(iter(everywhere))
+        for c in wanted:
+            if found[id(c)] == "?":
+                found[id(c)] = only
     by_person: dict[str, set[str]] = {}
     for c in wanted:
         if c.kind == "person" and c.person_key and found[id(c)] not in (None, "?"):
