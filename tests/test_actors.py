@@ -333,3 +333,13 @@ def test_peoples_of_one_country(nlp):
 def test_visiting_a_country_does_not_make_it_yours(nlp):
     found = actors(nlp, "President Abdou Kareem visited Lusaka on Monday.")
     assert one(found, "Abdou Kareem").country is None
+
+
+def test_a_place_name_modifier_must_be_a_place(nlp):
+    found = actors(nlp, "The Alberta government welcomed the plan.")
+    assert one(found, "Alberta government").code == "CANGOV"
+    found = actors(nlp, "Cleveland officials imposed a curfew.")
+    assert one(found, "Cleveland officials").code == "USAGOV"
+    # a person's or a company's name that is also a place somewhere is no place
+    found = actors(nlp, "The Bush administration lifted the sanctions on Monday.")
+    assert not [a for a in found if a.country_from == "located"]

@@ -57,6 +57,8 @@ OWNER_PREPS = frozenset({"of", "from"})
 NOMINAL = frozenset({"NOUN", "PROPN"})
 NOMINAL_IDS = frozenset(POS_IDS[p] for p in NOMINAL)
 VERBAL = frozenset({"VERB", "AUX"})
+PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+ADMIN_FEATURES = frozenset({"country", "admin1", "admin2", "city", "capital"})
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
 
 
@@ -549,9 +551,9 @@ def _to_refs(doc: Doc, cand: Candidate) -> list[ActorRef]:
 # docstring). Both are marked in `country_from`.
 
 
-def _place_countries(doc: Doc, places: list[Place] | None, lex: Lexicon) -> list[tuple[str, bool] | None]:
-    """Per token: (alpha-3 country, metonym) of the place the places layer found there."""
-    at: list[tuple[str, bool] | None] = [None] * len(doc)
+def _place_countries(doc: Doc, places: list[Place] | None, lex: Lexicon) -> list[tuple[str, bool, str] | None]:
+    """Per token: (alpha-3 country, metonym, feature) of the place the places layer found there."""
+    at: list[tuple[str, bool, str] | None] = [None] * len(doc)
     for p in places or ():
         iso3 = lex.iso3.get(p.country or "")
         if not iso3:
@@ -560,7 +562,7 @@ def _place_countries(doc: Doc, places: list[Place] | None, lex: Lexicon) -> list
         if span is None:
             continue
         for i in range(span.start, span.end):
-            at[i] = (iso3, p.metonym)
+            at[i] = (iso3, p.metonym, p.feature or "")
     return at
 
 
@@ -655,7 +657,11 @@ def _own_place(doc: Doc, cand: Candidate, place_at) -> str | None:
         # a name modifier of the head itself, not of a modifier ("U.S.-backed fighters")
         while t.dep_ == "compound" and t.head.i < cand.head:
             t = t.head
-        if place_at[i] is not None and t.head.i == cand.head and t.dep_ in ("compound", "nmod", "poss"):
+        # the recogniser must agree it is a place ("the Bush administration" is a person's), or
+        # name an institution after a town or province ("Delhi University", "Broome County")
+        ent = doc[i].ent_type_
+        if place_at[i] is not None and t.head.i == cand.head and t.dep_ in ("compound", "nmod", "poss") \
+                and (ent in PLACE_ENTS or ent == "ORG" and place_at[i][2] in ADMIN_FEATURES):
             countries.add(place_at[i][0])
     return next(iter(countries)) if len(countries) == 1 else None
 
@@ -679,6 +685,8 @@ def _locate(doc: Doc, cands: dict[int, Candidate], name_at, term_at, place_at, l
     for cand in cands.values():
         if cand.country or cand.dropped or cand.place or cand.is_name and cand.kind != "person":
             continue
+        if cand.kind == "person" and cand.is_name and not (cand.sector or cand.role):
+            continue                        # an unknown name ("the Rhine" tagged a person)
         if _posted(doc, cand, term_at, lex):
             continue
         head = doc[cand.head]
