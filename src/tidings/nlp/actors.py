@@ -648,12 +648,15 @@ def _posted(doc: Doc, cand: Candidate, term_at, lex: Lexicon) -> bool:
     return bool(cand.role) and norm(cand.role) in lex.posted
 
 
-def _own_place(doc: Doc, cand: Candidate, place_at) -> str | None:
+def _own_place(doc: Doc, cand: Candidate, place_at, term_at) -> str | None:
     """A place of the places layer among the mention's own modifiers ("the Alberta government",
-    "Cleveland officials", "New York Gov. X")."""
+    "Cleveland officials", "New York Gov. X"); before a person's name only with a title
+    between ("Flavia Nardelli" is no place)."""
     countries = set()
     for i in range(min(cand.np[0], cand.start), cand.head):
         t = doc[i]
+        if cand.kind == "person" and cand.is_name and not any(term_at[j] for j in range(i + 1, cand.start)):
+            continue
         # a name modifier of the head itself, not of a modifier ("U.S.-backed fighters")
         while t.dep_ == "compound" and t.head.i < cand.head:
             t = t.head
@@ -692,7 +695,7 @@ def _locate(doc: Doc, cands: dict[int, Candidate], name_at, term_at, place_at, l
         head = doc[cand.head]
         if any(c.dep_ == "poss" and c.tag_ == "PRP$" for c in head.children):
             continue                        # "its forces in Crimea": someone else's
-        found = _own_place(doc, cand, place_at) or _located(head, name_at, place_at, lex)
+        found = _own_place(doc, cand, place_at, term_at) or _located(head, name_at, place_at, lex)
         if found:
             cand.country, cand.country_from = found, "located"
 
