@@ -119,6 +119,11 @@ class ActorRef:
     kind: str = "group"              # person, country, org, igo, group
     name: str | None = None          # canonical name (person, IGO, organisation)
     role: str | None = None          # "Foreign Minister", "President" ...
+    # Where the country came from: "text" (said in the mention: "Latvian police"), "lexicon"
+    # (looked up: a known office holder, organisation or people), "located" (a place attached
+    # to the mention: "rebels in Chad"), "context" (the one country its sentence names); None
+    # when there is no country.
+    country_from: str | None = None
 
 
 @dataclass

@@ -8,11 +8,36 @@ GOV). Heads with no country of their own borrow it from an "of"/"from" phrase ("
 representative of the Belarusian armed forces") or from an appositive ("..., General Vadim
 Denisenko"). Known office holders come from `actors_people.tsv`, valid at the publication
 date; later short mentions ("Ryzhenkov", "Xi") are linked to the person named in full.
+Peoples of one country ("Igbo", "Chechen": `actors_peoples.tsv`) count as its demonyms.
 
-All language knowledge is in the `actors_*.tsv` data files (see `actors_lexicon`).
+Mentions that still have no country get one from, in this order of trust:
+
+1. a place attached to them (`located`): their own place-name modifiers ("the Alberta
+   government"), a complement of in/from/throughout/across/inside ("rebels in the Ivory
+   Coast"), of "at" a spot placed in a country ("police at a checkpoint in Harare"), or of
+   "of" a country or province ("King X of Morocco", "the government of Sindh province").
+   Places are the places layer's (`resolve_places`, passed in) and country/capital names.
+2. their context (`context`): office holders with a title and GOV/LEG/JUD/COP role words
+   ("officials", "the government") take the country their sentence names when it names
+   exactly one (by a country name, adjective, capital or a place; not in a currency, "US $50
+   million"), unless that country is the other party of the mention's own clause ("President
+   X threatened Zambia", "met Bolivian officials"). Two or more countries: unknown. A sentence
+   that names no country falls back on the article, when the article names exactly one.
+   Sentence first, then article: the PLOVER/penta event sets are single sentences, where the
+   two do not differ; on 450 articles of the BASIL, GeoVirus and LGL dev sets the article
+   fallback changed 700 codes and a sample of 69 had the right country for 66.
+   Mentions of one person share what their sentences say.
+
+Neither applies to people posted abroad ("the ambassador in Paris", "a diplomatic source in
+Beijing"), nor context to mentions that say they are international, foreign or someone
+else's ("its forces"). `ActorRef.country_from` records text / lexicon / located / context.
+
+All language knowledge is in the `actors_*.tsv` data files (see `actors_lexicon`); how a
+country is inferred is `actors_inference.tsv`.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from spacy.attrs import DEP, LEMMA, LOWER, POS
@@ -21,7 +46,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from tidings.nlp.actors_lexicon import NON_STATE, Entry, Lexicon, Term, case_ok, forms, lexicon, make_code, norm
-from tidings.records import ActorRef
+from tidings.records import ActorRef, Place
 
 # Dependents that belong to a noun phrase's left side ("the Belarusian Defense Ministry").
 LEFT_DEPS = frozenset({"compound", "amod", "nmod", "poss", "det", "nummod", "quantmod", "case", "predet", "punct"})
@@ -31,6 +56,9 @@ MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "det", "nummod", "quantmo
 OWNER_PREPS = frozenset({"of", "from"})
 NOMINAL = frozenset({"NOUN", "PROPN"})
 NOMINAL_IDS = frozenset(POS_IDS[p] for p in NOMINAL)
+VERBAL = frozenset({"VERB", "AUX"})
+PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+ADMIN_FEATURES = frozenset({"country", "admin1", "admin2", "city", "capital"})
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
 
 
@@ -59,6 +87,7 @@ class Candidate:
     person_key: str | None = None
     np: tuple[int, int] = (0, 0)    # the whole noun phrase the mention was read from
     absorbed_by: int | None = None  # head of the phrase this one was folded into ("of the army")
+    country_from: str | None = None # set when not "text"/"lexicon" by explicit_country: see ActorRef
 
 
 # --------------------------------------------------------------------------- matching
@@ -199,11 +228,12 @@ class Description:
     role: str | None = None
     org_sector: str | None = None
     countries: tuple[str, ...] = ()
+    country_from: str | None = None   # "lexicon" when the country is a people's or an organisation's
 
 
 def _describe(doc: Doc, start: int, end: int, skip: tuple[int, int], name_at, term_at) -> Description:
     """Country, sector and role said by the modifiers of a noun phrase (outside `skip`)."""
-    countries: list[tuple[str, str]] = []
+    countries: list[tuple[str, str, str | None]] = []
     strong = weak = org_sector = role = None
     seen: set[int] = set()
     for i in range(start, end):
@@ -214,14 +244,14 @@ def _describe(doc: Doc, start: int, end: int, skip: tuple[int, int], name_at, te
             seen.add(id(hit))
             e = hit.entry
             if e.kind in ("country", "demonym", "capital"):
-                countries.append((e.country, e.name))
+                countries.append((e.country, e.name, "lexicon" if e.people else None))
             elif e.kind in ("org", "igo") and e.country:
-                countries.append((e.country, e.name))
+                countries.append((e.country, e.name, "lexicon"))
                 org_sector = e.sector or org_sector
             elif e.kind == "person":                  # "the Biden administration"
                 office, _ = e.office_at(None)
                 if office is not None and office.country not in NON_STATE:
-                    countries.append((office.country, e.name))
+                    countries.append((office.country, e.name, "lexicon"))
             continue
         term_hit = term_at[i]
         if term_hit is not None and term_hit.start == i:
@@ -235,8 +265,8 @@ def _describe(doc: Doc, start: int, end: int, skip: tuple[int, int], name_at, te
                 role = doc[term_hit.start:term_hit.end].text
     d = Description(sector=strong or weak or org_sector, role=role, org_sector=org_sector)
     if countries:
-        distinct = tuple(dict.fromkeys(c for c, _ in countries))
-        d.country, d.country_name = countries[-1]
+        distinct = tuple(dict.fromkeys(c for c, _, _ in countries))
+        d.country, d.country_name, d.country_from = countries[-1]
         d.countries = distinct
     return d
 
@@ -286,14 +316,15 @@ def _candidate(doc: Doc, head: Token, name_at, term_at, lex: Lexicon, published:
         if entry.kind == "igo" and d.sector and d.sector != "GOV":
             sector = d.sector
         return Candidate(head.i, hit.start, hit.end, entry.kind, country, sector, entry.name,
-                         is_name=True, explicit_country=explicit)
+                         is_name=True, explicit_country=explicit,
+                         country_from=None if not country else "text" if d.country == country else "lexicon")
 
     if term_hit is not None and head.pos_ in NOMINAL:
         if term_hit.start >= start:
             end = max(end, term_hit.end)           # "ministry of defense"
         d = _describe(doc, start, end, (-1, -1), name_at, term_at)
         cand = Candidate(head.i, _content_start(doc, start, end), end, term_hit.term.kind, d.country, d.sector,
-                         role=d.role, explicit_country=d.country is not None)
+                         role=d.role, explicit_country=d.country is not None, country_from=d.country_from)
         if d.country in NON_STATE:
             cand.name = d.country_name
         if len(d.countries) > 1:
@@ -313,7 +344,8 @@ def _candidate(doc: Doc, head: Token, name_at, term_at, lex: Lexicon, published:
         d = _describe(doc, start, end, (hit.start, hit.end), name_at, term_at)
         # "Bosnian Serbs": a people of another country is coded with the country it lives in
         return Candidate(head.i, _content_start(doc, start, end), end, "group", d.country or entry.country,
-                         d.sector, explicit_country=True)
+                         d.sector, explicit_country=True,
+                         country_from=d.country_from if d.country else "lexicon" if entry.people else None)
     return None
 
 
@@ -338,7 +370,7 @@ def _person(doc: Doc, head: Token, start: int, end: int, hit: Hit | None, name_a
         entry = lexicon().by_name.get(key)
     d = _describe(doc, min(start, n0), max(end, n1), (n0, n1), name_at, term_at)
     cand = Candidate(head.i, n0, n1, "person", d.country, d.sector, doc[n0:n1].text, d.role,
-                     is_name=True, explicit_country=d.country is not None)
+                     is_name=True, explicit_country=d.country is not None, country_from=d.country_from)
     if entry is not None:
         office, valid = entry.office_at(published)
         cand.name = entry.name
@@ -371,6 +403,7 @@ def _inherit_from_owner(doc: Doc, cands: dict[int, Candidate]) -> None:
                     continue
                 if not cand.country and owner.country:
                     cand.country, cand.explicit_country = owner.country, True
+                    cand.country_from = owner.country_from
                     if owner.country in NON_STATE:
                         cand.name = owner.name
                 if not cand.sector and owner.sector:
@@ -398,6 +431,8 @@ def _merge_appositions(doc: Doc, cands: dict[int, Candidate]) -> None:
                 continue
             if cand.country and other.country and cand.country != other.country:
                 continue
+            if not cand.country and other.country:
+                cand.country_from = other.country_from or ("text" if other.explicit_country else "lexicon")
             cand.country = cand.country or other.country
             cand.explicit_country = cand.explicit_country or other.explicit_country
             cand.sector = cand.sector or other.sector
@@ -421,17 +456,23 @@ def _modifier_actors(doc: Doc, hits: list[Hit], roots: set[int], cands: dict[int
         root = _hit_root(doc, hit)
         if root.i not in roots or not _is_modifier(root):
             continue
+        # The thing modified is the last noun of the chain: a mis-parse may hang the chain on a
+        # verb ("vetoed a Security Council resolution censuring ..." with "resolution" as a
+        # compound of "censuring"), and the noun before it is still the thing.
         head = root
         while _is_modifier(head) and head.head.i != head.i:
+            if head.head.pos_ in VERBAL:
+                break
             head = head.head
         # "near the Polish border" is a place; "in a Russian exercise" is not
-        if head.pos_ not in NOMINAL or head.lemma_.lower() in lex.place_nouns and _is_place(head, lex):
+        if head is root or head.pos_ not in NOMINAL or head.lemma_.lower() in lex.place_nouns and _is_place(head, lex):
             continue
         kind = {"demonym": "country"}.get(entry.kind, entry.kind)
         sector = entry.sector if entry.kind in ("org", "igo") else None
         name = entry.name
         cands[root.i] = Candidate(root.i, hit.start, hit.end, kind, entry.country, sector, name,
-                                  is_name=True, explicit_country=True, np=(hit.start, hit.end))
+                                  is_name=True, explicit_country=True, np=(hit.start, hit.end),
+                                  country_from="lexicon" if entry.people or entry.kind == "org" else None)
 
 
 def _consolidate_people(doc: Doc, cands: list[Candidate], covered: list[bool], lower: list[int]) -> list[Candidate]:
@@ -459,6 +500,8 @@ def _consolidate_people(doc: Doc, cands: list[Candidate], covered: list[bool], l
                                            c.sector is not None, c.role is not None))
         best[key] = top
         for c in mentions:
+            if not c.country and top.country:
+                c.country_from = top.country_from or ("text" if top.explicit_country else "lexicon")
             c.country = c.country or top.country
             c.sector = c.sector or top.sector
             c.role = c.role or top.role
@@ -478,7 +521,8 @@ def _consolidate_people(doc: Doc, cands: list[Candidate], covered: list[bool], l
             continue
         top = best[key]
         added.append(Candidate(t.i, t.i, t.i + 1, "person", top.country, top.sector, top.name, top.role,
-                               is_name=True, person_key=key))
+                               is_name=True, person_key=key, explicit_country=top.explicit_country,
+                               country_from=top.country_from))
     return cands + added
 
 
@@ -490,24 +534,318 @@ def _to_refs(doc: Doc, cand: Candidate) -> list[ActorRef]:
     if name and "|" in name and cand.kind != "person":   # "Chinese and Belarusian soldiers"
         countries, name = name.split("|"), None
     refs = []
+    source = cand.country_from or ("text" if cand.explicit_country else "lexicon")
     for country in countries:
         sector = cand.sector if cand.sector != country else None
         refs.append(ActorRef(start=start, end=end, text=span.text, code=make_code(country, sector),
-                             country=country, sector=sector, kind=cand.kind, name=name, role=cand.role))
+                             country=country, sector=sector, kind=cand.kind, name=name, role=cand.role,
+                             country_from=source if country else None))
     return refs
+
+
+# --------------------------------------------------------------------------- inferred countries
+#
+# Mentions that do not say their country ("rebels", "President X" of no known office) get it,
+# in this order of trust, from (1) a place attached to them ("rebels in Chad", "the governor of
+# Sindh province") and (2) their sentence when it names exactly one country (see the module
+# docstring). Both are marked in `country_from`.
+
+
+def _place_countries(doc: Doc, places: list[Place] | None, lex: Lexicon) -> list[tuple[str, bool, str] | None]:
+    """Per token: (alpha-3 country, metonym, feature) of the place the places layer found there."""
+    at: list[tuple[str, bool, str] | None] = [None] * len(doc)
+    for p in places or ():
+        iso3 = lex.iso3.get(p.country or "")
+        if not iso3:
+            continue
+        span = doc.char_span(p.start, p.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for i in range(span.start, span.end):
+            at[i] = (iso3, p.metonym, p.feature or "")
+    return at
+
+
+def _country_at(tok: Token, name_at, place_at, lex: Lexicon, metonyms: bool, demonym: bool) -> str | None:
+    """The country a token of a place phrase names: a country or capital name, a place of the
+    places layer, or (`demonym`) an adjective ("the Iraqi capital")."""
+    hit = name_at[tok.i]
+    if hit is not None and hit.entry is not None:
+        kind = hit.entry.kind
+        if kind in ("country", "capital") or demonym and kind == "demonym" and not hit.entry.people:
+            return hit.entry.country
+        if kind in ("person", "org", "igo"):
+            return None
+    placed = place_at[tok.i]
+    if placed is not None and (metonyms or not placed[1]):
+        return placed[0]
+    return None
+
+
+def _place_phrase_country(g: Token, name_at, place_at, lex: Lexicon, owner: bool, depth: int = 0) -> str | None:
+    """Country of a prepositional complement that is a place: the word itself, its name
+    modifiers ("the Tyumen region", "East Timor's capital"), or a place nested in it ("the city
+    of Hebron", "a jail in Dili")."""
+    place_noun = g.lemma_.lower() in lex.place_nouns
+    found = _country_at(g, name_at, place_at, lex, owner, False)
+    if found:
+        return found
+    for c in g.children:
+        if c.dep_ in ("compound", "poss", "appos", "nmod") or c.dep_ == "amod" and place_noun:
+            found = _country_at(c, name_at, place_at, lex, owner, place_noun)
+            if found:
+                return found
+    if depth < 2:
+        for prep in g.children:
+            low = prep.lower_
+            if prep.dep_ != "prep" or not (low in lex.located_preps or low in lex.owner_preps and place_noun):
+                continue
+            for g2 in prep.children:
+                if g2.dep_ == "pobj":
+                    found = _place_phrase_country(g2, name_at, place_at, lex, owner, depth + 1)
+                    if found:
+                        return found
+    return None
+
+
+def _located(head: Token, name_at, place_at, lex: Lexicon) -> str | None:
+    """Country of a place attached to a mention: "rebels in the Ivory Coast", "students throughout
+    Peru", "prisoners at a jail in Dili", "the government of Sindh province", "King X of Morocco"."""
+    for prep in head.children:
+        if prep.dep_ != "prep":
+            continue
+        low = prep.lower_
+        for g in prep.children:
+            if g.dep_ != "pobj":
+                continue
+            found = None
+            if low in lex.located_preps:
+                found = _place_phrase_country(g, name_at, place_at, lex, False)
+                others = {_place_phrase_country(c, name_at, place_at, lex, False) for c in _conjuncts(g)[1:]}
+                if found and others - {found, None}:
+                    return None             # "people in Somalia, Ethiopia and Kenya": several
+            elif low in lex.owner_preps:
+                # "of" owns only when its complement is a place ("of Morocco", "of Sindh province")
+                if g.lemma_.lower() in lex.place_nouns or _country_at(g, name_at, place_at, lex, True, False):
+                    found = _place_phrase_country(g, name_at, place_at, lex, True)
+            elif low in lex.nested_preps:
+                for p2 in g.children:
+                    if p2.dep_ == "prep" and p2.lower_ in lex.located_preps:
+                        for g2 in p2.children:
+                            if g2.dep_ == "pobj" and not found:
+                                found = _place_phrase_country(g2, name_at, place_at, lex, False)
+            if found:
+                return found
+    return None
+
+
+def _posted(doc: Doc, cand: Candidate, term_at, lex: Lexicon) -> bool:
+    """An ambassador, envoy or correspondent: where they are says nothing about whose they are."""
+    for i in range(min(cand.np[0], cand.start), max(cand.np[1], cand.end, cand.head + 1)):
+        hit = term_at[i]
+        if hit is not None and norm(hit.term.text) in lex.posted or norm(doc[i].text) in lex.posted:
+            return True
+    return bool(cand.role) and norm(cand.role) in lex.posted
+
+
+def _own_place(doc: Doc, cand: Candidate, place_at, term_at) -> str | None:
+    """A place of the places layer among the mention's own modifiers ("the Alberta government",
+    "Cleveland officials", "New York Gov. X"); before a person's name only with a title
+    between ("Flavia Nardelli" is no place)."""
+    countries = set()
+    for i in range(min(cand.np[0], cand.start), cand.head):
+        t = doc[i]
+        if cand.kind == "person" and cand.is_name and not any(term_at[j] for j in range(i + 1, cand.start)):
+            continue
+        # a name modifier of the head itself, not of a modifier ("U.S.-backed fighters")
+        while t.dep_ == "compound" and t.head.i < cand.head:
+            t = t.head
+        # the recogniser must agree it is a place ("the Bush administration" is a person's), or
+        # name an institution after a town or province ("Delhi University", "Broome County")
+        ent = doc[i].ent_type_
+        if place_at[i] is not None and t.head.i == cand.head and t.dep_ in ("compound", "nmod", "poss") \
+                and (ent in PLACE_ENTS or ent == "ORG" and place_at[i][2] in ADMIN_FEATURES):
+            countries.add(place_at[i][0])
+    return next(iter(countries)) if len(countries) == 1 else None
+
+
+def _unknown_nationality(doc: Doc, cand: Candidate, name_at, place_at, lex: Lexicon) -> bool:
+    """The mention says whose it is in words we cannot resolve ("the Korean government",
+    "foreign ministers", "its forces"): better unknown than the sentence's country."""
+    for i in range(min(cand.np[0], cand.start), max(cand.np[1], cand.end)):
+        t = doc[i]
+        if i == cand.head:
+            continue
+        if norm(t.text) in lex.not_national or t.tag_ == "PRP$" and norm(t.text) in lex.other_owner:
+            return True
+        if t.ent_type_ == "GPE" and name_at[i] is None and place_at[i] is None:
+            return True
+    return False
+
+
+def _locate(doc: Doc, cands: dict[int, Candidate], name_at, term_at, place_at, lex: Lexicon) -> None:
+    """Evidence 1: a place syntactically attached to a mention with no country."""
+    for cand in cands.values():
+        if cand.country or cand.dropped or cand.place or cand.is_name and cand.kind != "person":
+            continue
+        if cand.kind == "person" and cand.is_name and not (cand.sector or cand.role):
+            continue                        # an unknown name ("the Rhine" tagged a person)
+        if _posted(doc, cand, term_at, lex):
+            continue
+        head = doc[cand.head]
+        if any(c.dep_ == "poss" and c.tag_ == "PRP$" for c in head.children):
+            continue                        # "its forces in Crimea": someone else's
+        found = _own_place(doc, cand, place_at, term_at) or _located(head, name_at, place_at, lex)
+        if found:
+            cand.country, cand.country_from = found, "located"
+
+
+def _clause_of(tok: Token, lex: Lexicon) -> tuple[int, int, bool]:
+    """The nearest verb above a token, the branch of that verb it hangs on, and whether the way
+    up passes through a place ("a curfew in Algiers")."""
+    t, branch, placed = tok, tok, False
+    steps = 0
+    while t.pos_ not in VERBAL and t.head.i != t.i and steps < 20:
+        if t.dep_ == "pobj" and t.head.lower_ in lex.place_preps:
+            placed = True
+        branch, t = t, t.head
+        steps += 1
+    return t.i, branch.i, placed
+
+
+def _counterpart(head: Token, ev: Token, lex: Lexicon) -> bool:
+    """The country named is the other party of the mention's own clause ("President X threatened
+    Iraq", "Minister X met Iraqi officials"): it says nothing about the mention's own country."""
+    v1, b1, _ = _clause_of(head, lex)
+    v2, b2, placed = _clause_of(ev, lex)
+    return v1 == v2 and b1 != b2 and not placed
+
+
+def _context_eligible(cand: Candidate, doc: Doc, name_at, term_at, place_at, lex: Lexicon) -> bool:
+    if cand.country or cand.dropped or cand.place or _posted(doc, cand, term_at, lex):
+        return False
+    if cand.kind == "person" and cand.is_name:          # "President X", "General X"
+        ok = cand.sector in lex.context_sectors or cand.sector in lex.context_person_sectors
+    else:                                               # "officials", "the government"
+        ok = cand.sector in lex.context_sectors and not cand.is_name
+    return ok and not _unknown_nationality(doc, cand, name_at, place_at, lex)
+
+
+def _context(doc: Doc, cands: list[Candidate], hits: list[Hit], name_at, place_at, term_at, lex: Lexicon,
+             currency: set[int]) -> None:
+    """Evidence 2: an office holder or official with no country in a sentence that names exactly
+    one country takes it, unless that country is the other party of its own clause. Mentions of
+    one person share what their sentences say (and stay unknown when the sentences disagree)."""
+    wanted = [c for c in cands if _context_eligible(c, doc, name_at, term_at, place_at, lex)]
+    if not wanted:
+        return
+    sent_starts = [s.start for s in doc.sents]
+    evidence: dict[int, list[tuple[int, str]]] = {}
+    for h in hits:
+        if h.entry.kind in ("country", "capital", "demonym"):
+            i = _hit_root(doc, h).i
+            evidence.setdefault(bisect.bisect_right(sent_starts, i) - 1, []).append((i, h.entry.country))
+    prev = None
+    for i, placed in enumerate(place_at):
+        if placed is not None and placed is not prev and i not in currency:
+            evidence.setdefault(bisect.bisect_right(sent_starts, i) - 1, []).append((i, placed[0]))
+        prev = placed
+    found: dict[int, str | None] = {}
+    for c in wanted:
+        ev = evidence.get(bisect.bisect_right(sent_starts, c.head) - 1, [])
+        countries = {country for _, country in ev}
+        if len(countries) != 1:
+            found[id(c)] = None if countries else "?"
+            continue
+        head = doc[c.head]
+        if any(_counterpart(head, doc[i], lex) for i, _ in ev):
+            found[id(c)] = None
+            continue
+        found[id(c)] = next(iter(countries))
+    # A sentence that names no country ("Officials said ...") falls back on the article, when
+    # the whole article names exactly one.
+    everywhere = {country for ev in evidence.values() for _, country in ev}
+    if len(everywhere) == 1:
+        only = next(iter(everywhere))
+        for c in wanted:
+            if found[id(c)] == "?":
+                found[id(c)] = only
+    by_person: dict[str, set[str]] = {}
+    for c in wanted:
+        if c.kind == "person" and c.person_key and found[id(c)] not in (None, "?"):
+            by_person.setdefault(c.person_key, set()).add(found[id(c)])
+    for c in wanted:
+        country = found[id(c)]
+        if c.kind == "person" and c.person_key and c.person_key in by_person:
+            agreed = by_person[c.person_key]
+            country = next(iter(agreed)) if len(agreed) == 1 else None
+        if country not in (None, "?"):
+            c.country, c.country_from = country, "context"
+
+
+def _associations(doc: Doc, cands: dict[int, Candidate], name_at, term_at, lower: list[int], lex: Lexicon) -> None:
+    """Named associations of professionals ("the Association of African Jurists"): NGOs, of a
+    country when their name says one ("the Union of Nigerian Journalists")."""
+    for i, low in enumerate(lower):
+        if low not in lex.association_body_ids or name_at[i] is not None:
+            continue
+        t = doc[i]
+        if not t.text[:1].isupper():
+            continue
+        members = [g for prep in t.children if prep.dep_ == "prep" and prep.lower_ == "of"
+                   for g in prep.children if g.dep_ == "pobj"]
+        members = [m for g in members for m in _conjuncts(g)]
+        if not members or not any(forms(m) & lex.association_members for m in members):
+            continue
+        start, _ = _np_bounds(doc, t, name_at)
+        start = _content_start(doc, start, i + 1)
+        end = max(m.i for m in members) + 1
+        d = _describe(doc, start, end, (-1, -1), name_at, term_at)
+        for j in range(start, end):
+            if j in cands:
+                cands[j].dropped = True
+        cands[i] = Candidate(i, start, end, "org", d.country if d.country not in NON_STATE else None, "NGO",
+                             doc[start:end].text, is_name=True, explicit_country=d.country is not None,
+                             np=(start, end), country_from=d.country_from)
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ == "conj":
+            out.extend(_conjuncts(c))
+    return out
+
+
+def _drop_currencies(doc: Doc, hits: list[Hit], lex: Lexicon, currency: set[int]) -> list[Hit]:
+    """"US $50 million", "Canadian dollars": a country name in a currency is no actor, and no
+    context either (its token indices are added to `currency`)."""
+    kept = []
+    for h in hits:
+        if h.entry.kind in ("country", "demonym") and h.end < len(doc):
+            nxt = doc[h.end]
+            if norm(nxt.text) in lex.currency and (nxt.pos_ in ("NOUN", "PROPN", "SYM") or not nxt.is_alpha):
+                currency.update(range(h.start, h.end))
+                continue
+        kept.append(h)
+    return kept
 
 
 # --------------------------------------------------------------------------- entry point
 
 
-def resolve_actors(doc: Doc, published: str | None) -> list[ActorRef]:
-    """Every actor mention in `doc`, with doc character offsets, sorted by position."""
+def resolve_actors(doc: Doc, published: str | None, places: list[Place] | None = None) -> list[ActorRef]:
+    """Every actor mention in `doc`, with doc character offsets, sorted by position. `places`
+    (the places layer's output for the same doc) lets mentions take the country of provinces
+    and cities ("the governor of Sindh province"); without it only country names count."""
     lex = lexicon()
     if not len(doc):
         return []
     arr = doc.to_array([LOWER, LEMMA, POS]).tolist()
     lower, lemma, pos = [a[0] for a in arr], [a[1] for a in arr], [a[2] for a in arr]
-    hits = _match_names(doc, lex, lower)
+    currency: set[int] = set()
+    hits = _drop_currencies(doc, _match_names(doc, lex, lower), lex, currency)
+    place_at = _place_countries(doc, places, lex)
     name_at: list[Hit | None] = [None] * len(doc)
     for h in hits:
         for i in range(h.start, h.end):
@@ -545,9 +883,11 @@ def resolve_actors(doc: Doc, published: str | None) -> list[ActorRef]:
             cand.np = _np_bounds(doc, t, name_at)
             cands[t.i] = cand
 
+    _associations(doc, cands, name_at, term_at, lower, lex)
     _inherit_from_owner(doc, cands)
     _modifier_actors(doc, hits, roots, cands, lex)
     _merge_appositions(doc, cands)
+    _locate(doc, cands, name_at, term_at, place_at, lex)
 
     kept = [c for c in cands.values() if not c.dropped and not c.place]
     covered = [False] * len(doc)
@@ -555,6 +895,7 @@ def resolve_actors(doc: Doc, published: str | None) -> list[ActorRef]:
         for i in range(c.start, c.end):
             covered[i] = True
     kept = _consolidate_people(doc, kept, covered, lower)
+    _context(doc, kept, hits, name_at, place_at, term_at, lex, currency)
 
     # "Vietnamese" inside "Vietnamese-led forces": the inner mention adds nothing
     by_country: dict[str | None, list[Candidate]] = {}
@@ -567,7 +908,8 @@ def resolve_actors(doc: Doc, published: str | None) -> list[ActorRef]:
     for c in sorted(kept, key=lambda c: (c.start, c.end)):
         if c.country is None and c.sector is None:
             continue           # "the delegation", an unknown person: nothing to code
-        if c.country is None and c.kind != "person" and not _strong_sector(doc, c, term_at):
+        if c.country is None and c.kind != "person" and not _strong_sector(doc, c, term_at) \
+                and not (c.is_name and c.sector == "NGO"):
             continue           # "officials", "forces" with no country: too vague
         refs.extend(_to_refs(doc, c))
     return _link_pronouns(doc, refs, lex)
@@ -604,7 +946,7 @@ def _link_pronouns(doc: Doc, refs: list[ActorRef], lex: Lexicon) -> list[ActorRe
                     ante = last_person
                 if ante is not None:
                     ref = ActorRef(tok.idx, tok.idx + len(tok.text), tok.text, ante.code, ante.country, ante.sector,
-                                   ante.kind, ante.name or ante.text, ante.role)
+                                   ante.kind, ante.name or ante.text, ante.role, ante.country_from)
                     added.append(ref)
             if ref is not None and subject is None and tok.head.i == sent.root.i:
                 subject = ref

@@ -45,6 +45,7 @@ class Entry:
     sector: str | None = None
     media: bool = False
     offices: tuple[Office, ...] = ()
+    people: bool = False           # a demonym of an ethnic/national group (actors_peoples.tsv)
 
     def office_at(self, date: str | None) -> tuple[Office | None, bool]:
         """The office held at `date` (and True), or the nearest one in time (and False)."""
@@ -82,6 +83,21 @@ class Lexicon:
     place_nouns: frozenset[str] = frozenset()
     pronouns: dict[str, str] = field(default_factory=dict)      # subject pronoun -> what it agrees with
     countries: dict[str, str] = field(default_factory=dict)     # iso3 -> name
+    iso3: dict[str, str] = field(default_factory=dict)          # iso2 -> iso3
+    # actors_inference.tsv: how a country is found for a mention that does not say it
+    located_preps: frozenset[str] = frozenset()
+    nested_preps: frozenset[str] = frozenset()
+    owner_preps: frozenset[str] = frozenset()
+    posted: frozenset[str] = frozenset()
+    context_sectors: frozenset[str] = frozenset()
+    context_person_sectors: frozenset[str] = frozenset()
+    currency: frozenset[str] = frozenset()
+    not_national: frozenset[str] = frozenset()
+    other_owner: frozenset[str] = frozenset()
+    # actors_associations.tsv
+    association_bodies: frozenset[str] = frozenset()
+    association_members: frozenset[str] = frozenset()
+    association_body_ids: frozenset[int] = frozenset()
     by_name: dict[str, Entry] = field(default_factory=dict)     # normalised person name -> person
     named: dict[str, Entry] = field(default_factory=dict)       # normalised alias -> any entry
     # Hashes of lower-case words that can start a name / be part of a role word: a cheap
@@ -175,6 +191,8 @@ def lexicon() -> Lexicon:
     for row in load_tsv("actors_countries.tsv"):
         iso3 = row["iso3"]
         lex.countries[iso3] = row["name"]
+        if row.get("iso2"):
+            lex.iso3[row["iso2"]] = iso3
         country = Entry("country", row["name"], iso3)
         for alias in [row["name"]] + _split(row.get("aliases", "")):
             add(alias, country)
@@ -184,6 +202,11 @@ def lexicon() -> Lexicon:
         capital = Entry("capital", row["name"], iso3, "GOV")
         for alias in _split(row.get("capital", "")):
             add(alias, capital)
+
+    for row in load_tsv("actors_peoples.tsv"):
+        people = Entry("demonym", row["name"], row["country"], people=True)
+        for alias in _split(row.get("forms", "")):
+            add(alias, people)
 
     for row in load_tsv("actors_igos.tsv"):
         entry = Entry("igo", row["name"], "IGO", row.get("sector") or None)
@@ -237,4 +260,23 @@ def lexicon() -> Lexicon:
     lex.place_preps = frozenset(r["word"].lower() for r in words if r.get("kind") == "preposition")
     lex.place_nouns = frozenset(r["word"].lower() for r in words if r.get("kind") == "place_noun")
     lex.pronouns = {r["word"].lower(): r.get("agrees", "thing") for r in load_tsv("actors_pronouns.tsv")}
+    by_kind: dict[str, set[str]] = defaultdict(set)
+    for r in load_tsv("actors_inference.tsv"):
+        word = r["word"] if r.get("kind", "").startswith("context") else norm(r["word"])
+        by_kind[r.get("kind", "")].add(word)
+    lex.located_preps = frozenset(by_kind["located"])
+    lex.nested_preps = frozenset(by_kind["nested_located"] | by_kind["located_nested"])
+    lex.owner_preps = frozenset(by_kind["owner"])
+    lex.posted = frozenset(by_kind["posted"])
+    lex.context_sectors = frozenset(by_kind["context_sector"])
+    lex.context_person_sectors = frozenset(by_kind["context_person_sector"])
+    lex.currency = frozenset(by_kind["currency"])
+    lex.not_national = frozenset(by_kind["not_national"])
+    lex.other_owner = frozenset(by_kind["other_owner"])
+    assoc: dict[str, set[str]] = defaultdict(set)
+    for r in load_tsv("actors_associations.tsv"):
+        assoc[r.get("kind", "")].add(norm(r["word"]))
+    lex.association_bodies = frozenset(assoc["body"])
+    lex.association_members = frozenset(assoc["member"])
+    lex.association_body_ids = frozenset(get_string_id(w) for w in lex.association_bodies)
     return lex

@@ -59,7 +59,7 @@ def annotate_doc(doc: Doc, article: Article, code: bool = True) -> AnnotatedArti
     )
     annotated.times = resolve_times(doc, article.published)
     annotated.places = resolve_places(doc)
-    annotated.actors = resolve_actors(doc, article.published)
+    annotated.actors = resolve_actors(doc, article.published, annotated.places)
     annotated.attributions = find_attributions(doc, annotated.actors, article.outlet)
     if code:
         annotated.events = code_events(doc, annotated)
