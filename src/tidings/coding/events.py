@@ -55,7 +55,6 @@ DAY_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DURATION_VALUE = re.compile(r"^P(\d+)([DWMY])$")
 _PARTICIPATION_PREPS = frozenset({"in", "into", "for"})
 _CONTENT_NOUN_PREPS = frozenset({"for"})
-LOCATED_PREPS = frozenset({"in", "from", "throughout", "across", "inside"})
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "we", "our", "us"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
@@ -576,45 +575,9 @@ def _conjuncts(tok: Token) -> list[Token]:
 
 
 def _actor_of(tok: Token, art: _Article, state: _State, depth: int = 0) -> Side | None:
-    """The actor a head token stands for: its own ActorRef, else one on its modifiers; an actor
-    without a country takes the country it is located in ("demonstrators in Baghdad")."""
-    side = _actor_of_inner(tok, art, state, depth)
-    if side is not None and side.code and not side.code.startswith("---"):
-        return side
-    if tok.pos_ not in ("NOUN", "PROPN"):
-        return side
-    located = _located_in(tok, art)
-    if located is None:
-        return side
-    if side is None:
-        return None  # only actors the actors layer found get a country from where they are
-    code = located + (side.code or "---")[3:]
-    return Side(code, side.start, side.end, side.text, f"{side.how}, located", side.kind, located)
-
-
-def _located_in(tok: Token, art: _Article) -> str | None:
-    """Country of the place a mention is said to be in or from ("students throughout Indonesia")."""
-    for prep in tok.children:
-        if prep.dep_ != "prep" or prep.lower_ not in LOCATED_PREPS:
-            continue
-        for g in prep.children:
-            if g.dep_ != "pobj":
-                continue
-            for t in [g, *[x for x in g.children if x.dep_ in ("compound", "poss", "appos", "prep")]]:
-                if t.dep_ == "prep":
-                    t = next((x for x in t.children if x.dep_ == "pobj"), None)
-                    if t is None:
-                        continue
-                pl = art.place(t)
-                if pl is not None and not pl.metonym and pl.country:
-                    return _iso3(pl.country)
-                a = art.actor(t)
-                if a is not None and a.kind == "country" and a.country and len(a.country) == 3:
-                    return a.country
-    return None
-
-
-def _actor_of_inner(tok: Token, art: _Article, state: _State, depth: int = 0) -> Side | None:
+    """The actor a head token stands for: its own ActorRef, else one on its modifiers or its "of"
+    phrase, else a pronoun's antecedent. (Where an actor is, "demonstrators in Baghdad", the
+    actors layer has already used for its country.)"""
     a = art.actor(tok)
     if a is not None:
         return _side(a, "actor")
@@ -648,7 +611,7 @@ def _actor_of_inner(tok: Token, art: _Article, state: _State, depth: int = 0) ->
                     a = art.actor(g)
                     s = _side(a, f"'of' {a.text}") if a is not None else None
                     if s is None and tok.lemma_.lower() in lex.cue("collective"):
-                        s = _actor_of_inner(g, art, state, 1)  # "thousands of Iraqi Kurds"
+                        s = _actor_of(g, art, state, 1)  # "thousands of Iraqi Kurds"
                     if s is not None:
                         return s
     if tok.lemma_.lower() in lex.cue("anaphor") and any(c.lower_ in ("the", "both") for c in tok.children):
