@@ -222,6 +222,13 @@ def test_the_heads_of_two_countries_met_each_other():
     assert pairs(evs) == {("PER", "CHL", "04"), ("CHL", "PER", "04")}
 
 
+def test_plover_types_follow_plovers_own_definitions_where_they_differ_from_the_mapping():
+    (s,) = events("The European Union imposed sanctions on Belarus on Monday.")
+    assert s.code == "163" and s.plover == "SANCTION"
+    (c,) = events("Thailand lifted the curfew in Bangkok.")
+    assert c.code == "0813" and c.plover == "CONCEDE"
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")
