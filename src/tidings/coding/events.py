@@ -16,6 +16,11 @@ complement holds no event, otherwise it attributes the embedded events. Negation
 modality (planned, hypothetical) are flags. Dates and places come from the clause, else
 the enclosing clauses and the sentence, else the publication date. The first event of a
 sentence is its main one.
+
+A side the text leaves unnamed is read, in this order, from the act's purpose ("to protest
+against X"), from the event's place (doers no actor stands for are of the place; a place is
+the target when nobody is), or from the doer's own country (protests, curfews); forces sent
+somewhere (`theme` patterns) are the doer's own. docs/events.md tells users the same.
 """
 from __future__ import annotations
 
