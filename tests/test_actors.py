@@ -265,6 +265,13 @@ def test_an_office_holder_takes_the_one_country_of_the_sentence(nlp):
     assert one(found, "Tomas Ruiz").code == "PRYMIL"
 
 
+def test_rebels_and_civilians_take_the_one_country_of_the_sentence(nlp):
+    found = actors(nlp, "Armed militias massacred dozens of villagers in Mali's central region.")
+    assert one(found, "Armed militias").code == "MLIREB"
+    found = actors(nlp, "Rebels killed 12 civilians near Goma and Burundi sent troops.")
+    assert one(found, "Rebels").country is None
+
+
 def test_two_countries_in_the_sentence_stay_unknown(nlp):
     found = actors(nlp, "President Abdou Kareem said Zambia and Malawi would sign the accord.")
     assert one(found, "Abdou Kareem").code == "---GOV"
