@@ -229,6 +229,11 @@ def test_plover_types_follow_plovers_own_definitions_where_they_differ_from_the_
     assert c.code == "0813" and c.plover == "CONCEDE"
 
 
+def test_one_act_told_twice_in_a_sentence_is_one_event_and_a_tool_is_no_doer():
+    evs = events("Indian troops used tear gas and water cannon to disperse protesters in Srinagar.")
+    assert [(country(e.source), e.code) for e in evs] == [("IND", "175")]
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")

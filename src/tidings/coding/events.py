@@ -1583,16 +1583,20 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
 
 def _said_by_a_conjunct(m: EventMention, c: Candidate, out: list[EventMention],
                         emitted: list[tuple[EventMention, Candidate]]) -> bool:
-    """'kidnapped and killed', 'donated and delivered': coordinated verbs of the same root
-    between the same sides are one happening; the more specific code is kept."""
+    """'donated and delivered': coordinated verbs of the same root between the same sides are
+    one happening, and so is one code twice in a sentence between the same target and a source
+    of one country ('troops used tear gas to disperse protesters'); the more specific code is kept."""
     for k, (other, oc) in enumerate(emitted):
         coordinated = (c.anchor.dep_ == "conj" and c.anchor.head.i == oc.anchor.i) or (
             oc.anchor.dep_ == "conj" and oc.anchor.head.i == c.anchor.i)
-        if not coordinated or other.code[:2] != m.code[:2]:
+        repeated = other.code == m.code and other.target == m.target and (
+            (other.source or "")[:3] == (m.source or "")[:3] or not other.source or not m.source)
+        if not repeated and (not coordinated or other.code[:2] != m.code[:2]):
             continue
-        if (other.source, other.target) != (m.source, m.target):
+        if not repeated and (other.source, other.target) != (m.source, m.target):
             continue
-        if (len(m.code), not m.code.endswith("0")) > (len(other.code), not other.code.endswith("0")):
+        if (bool(m.source), len(m.code), not m.code.endswith("0")) > \
+                (bool(other.source), len(other.code), not other.code.endswith("0")):
             out[out.index(other)] = m
             emitted[k] = (m, c)
         return True
@@ -1686,8 +1690,8 @@ def _domestic(code: str, lex: Lexicon) -> str | None:
 
 
 def _unnamed_doer(c: Candidate, art: _Article) -> str | None:
-    """The sector ("" when unknown) of a doer the clause names but no actor stands for
-    ("hundreds of youths", "an explosion"), or None when it names none."""
+    """The sector ("" when the cue gives none) of a doer the clause names but no actor stands
+    for ("hundreds of youths", "an explosion": `unnamed_doer` cues), or None when it names none."""
     if c.kind not in ("verb", "light", "participate"):
         return None
     subj, passive = _subject_tokens(c.anchor, art.lex)
@@ -1698,11 +1702,11 @@ def _unnamed_doer(c: Candidate, art: _Article) -> str | None:
         words = [t] + [g for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
                        for g in p.children if g.dep_ == "pobj"]        # "hundreds of youths"
         for w in words:
-            sector = art.lex.cue_codes.get(("unnamed_doer", w.lemma_.lower()))
-            if sector:
-                return sector
-        return ""
-    return None
+            if w.lemma_.lower() in art.lex.cue("unnamed_doer"):
+                return art.lex.cue_codes.get(("unnamed_doer", w.lemma_.lower())) or ""
+        if _lookup(art.lex.nouns, t) is not None:
+            return ""   # a happening as the subject ("an attempt on his life was foiled in X")
+    return None     # "used tear gas to disperse ...": the gas is no doer
 
 
 def _home_country(a: Side | None, sector: str) -> Side | None:
