@@ -234,6 +234,13 @@ def test_one_act_told_twice_in_a_sentence_is_one_event_and_a_tool_is_no_doer():
     assert [(country(e.source), e.code) for e in evs] == [("IND", "175")]
 
 
+def test_recalling_ones_own_envoy_is_aimed_at_the_country_of_the_posting():
+    (e,) = events("Chile recalled its ambassador to Argentina on Tuesday.")
+    assert (country(e.source), country(e.target), e.code) == ("CHL", "ARG", "161")
+    (x,) = events("Chile expelled Argentina's ambassador on Tuesday.")
+    assert country(x.target) == "ARG"
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")

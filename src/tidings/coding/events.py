@@ -665,6 +665,20 @@ def _sides(tokens: list[Token], art: _Article, state: _State) -> list[Side]:
     return out
 
 
+def _posted_to(tok: Token, art: _Article) -> Token:
+    """'recalled its ambassador to Spain': an act on one's own envoy is aimed at the country the
+    envoy is posted to (`envoy` cues); anyone else's envoy stands for its own country."""
+    if tok.lemma_.lower() not in art.lex.cue("envoy"):
+        return tok
+    if any(ch.dep_ in ("poss", "amod", "compound") and ch.pos_ != "PRON" for ch in tok.children):
+        return tok      # "Mexico's ambassador", "the Russian envoy": that country
+    for g in _prep_objects(tok, frozenset({"to", "in"})):
+        a = art.actor(g)
+        if a is not None and a.kind == "country" or art.place(g) is not None:
+            return g
+    return tok
+
+
 def _owner_conjuncts(tok: Token, side: Side, art: _Article) -> list[Side]:
     """'The presidents of Kazakhstan and Uzbekistan': the other owners, with the same sector."""
     out = []
@@ -807,7 +821,7 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
     if not objs and not inverse:
         direct = [o for o in v.children if (o.dep_ in OBJ or o.dep_ in ("dative", "iobj"))
                   and (c.kind == "verb" or c.noun is None or o.i != c.noun.i)]
-        objs = _sides(direct, art, state)
+        objs = _sides([_posted_to(o, art) for o in direct], art, state)
         if not objs and not direct and c.kind == "verb":
             # "donated and delivered medicine to X": the last conjunct carries the shared objects
             for conj in v.children:
