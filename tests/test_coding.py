@@ -241,6 +241,15 @@ def test_recalling_ones_own_envoy_is_aimed_at_the_country_of_the_posting():
     assert country(x.target) == "ARG"
 
 
+def test_targets_of_objects_authors_contents_and_worries():
+    (r,) = events("Venezuela rejected a border proposal drafted by Guyana.")
+    assert (country(r.source), country(r.target), r.code[:2]) == ("VEN", "GUY", "12")
+    (d,) = events("The African Union demanded an immediate truce in Libya.")
+    assert (country(d.target), d.code[:2]) == ("LBY", "10")
+    (w,) = events("The Japanese foreign minister voiced concern about China's military buildup.")
+    assert (country(w.source), country(w.target)) == ("JPN", "CHN")
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")

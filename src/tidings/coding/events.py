@@ -52,7 +52,7 @@ OBJ = frozenset({"dobj", "obj", "attr", "oprd"})
 CLAUSAL = frozenset({"ccomp", "advcl", "relcl", "acl", "xcomp", "parataxis", "csubj", "csubjpass", "pcomp"})
 MODIFIERS = ("poss", "compound", "amod", "nmod", "appos", "npadvmod")
 DEFAULT_TARGET_PREPS = frozenset({"with", "against", "on", "to", "toward", "towards", "at", "into", "upon", "over",
-                                  "between", "among"})
+                                  "between", "among", "about"})
 OBJECT_CONTROL_DEPS = frozenset({"dobj", "obj", "dative", "iobj"})
 VERBAL = frozenset({"VERB", "AUX"})
 DATE_VALUE = re.compile(r"^\d{4}(-(\d{2}|W\d{2}|Q\d|SU|SP|FA|WI|H\d))?(-\d{2})?$")
@@ -813,8 +813,11 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
     if c.kind == "verb":
         # the object's own participants ("an offer from X", "aid for Y"), unless it belongs to someone
         # ("supported its war with Ukraine": the war is its owner's, not Ukraine's)
-        holders += _with_of([o for o in v.children if o.dep_ in OBJ and o.pos_ in ("NOUN", "PROPN")
-                             and not any(ch.dep_ == "poss" for ch in o.children)])
+        objects = [o for o in v.children if o.dep_ in OBJ and o.pos_ in ("NOUN", "PROPN")
+                   and not any(ch.dep_ == "poss" for ch in o.children)]
+        holders += _with_of(objects)
+        # "rejected a plan drafted by Armenia": the author of the object
+        holders += [a for o in objects for a in o.children if a.dep_ == "acl" and a.tag_ == "VBN"]
     if p.target_preps:
         for h in holders:
             objs += _sides(_prep_objects(h, p.target_preps), art, state)
@@ -840,7 +843,7 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
                 preps = DEFAULT_TARGET_PREPS | {"for", "by", "from"}  # "aid for Romania", "calls by X"
             else:
                 preps = OBJECT_SOURCE_PREPS
-            objs += _sides(_prep_objects(h, preps), art, state)
+            objs += _sides(_agent_tokens(h) if h.dep_ == "acl" else _prep_objects(h, preps), art, state)
             if objs:
                 break
     if not objs and c.kind == "verb" and "notarget" not in p.flags:
@@ -1300,6 +1303,9 @@ def _inside_other_event(tok: Token, c: Candidate, art: _Article) -> bool:
     own = {c.anchor.i, c.pred.i} | ({c.noun.i} if c.noun is not None else set())
     # "an explosion near Samarra killed ...": the doer's place is the event's
     own |= {t.i for t in c.anchor.children if t.dep_ in SUBJ or t.dep_ in SUBJ_PASS}
+    if c.combined_with:
+        # "demanded a ceasefire in Sudan": the ceasefire is this act's content
+        own |= {o.i for o in c.anchor.children if o.dep_ in OBJ}
     if "content" in c.pattern.flags or c.pattern.comps:
         # "threatened to impose a curfew in Algiers": the curfew is this act's content, not another event
         for comp in c.anchor.children:
