@@ -250,6 +250,22 @@ def test_targets_of_objects_authors_contents_and_worries():
     assert (country(w.source), country(w.target)) == ("JPN", "CHN")
 
 
+def test_forces_sent_to_help_are_military_aid():
+    (e,) = events("Rwanda sent troops to help the Mozambican army fight insurgents.")
+    assert (country(e.source), e.code) == ("RWA", "074")
+    (o,) = events("Japan offered to send troops to help rebuild schools in Iraq.")
+    assert o.code == "0334"
+
+
+def test_material_cooperation_words():
+    (r,) = events("Italy returned 30 stolen artifacts to Greece on Monday.")
+    assert (country(r.source), country(r.target), r.code) == ("ITA", "GRC", "0842")
+    (a,) = events("Canada accepted 5,000 refugees from Sudan last year.")
+    assert a.code == "075"
+    (m,) = events("Norway pledged $20 million to Malawi for its schools.")
+    assert (country(m.target), m.code) == ("MWI", "071")
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")

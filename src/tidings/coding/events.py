@@ -640,12 +640,15 @@ def _resolve_anaphor(s: Side, exclude: set[str], art: _Article, state: _State) -
     return None
 
 
-def _sides(tokens: list[Token], art: _Article, state: _State) -> list[Side]:
+def _sides(tokens: list[Token], art: _Article, state: _State, owners_of_places: bool = False) -> list[Side]:
+    """The actors the tokens (and their conjuncts) stand for. A location noun ("on NATO borders")
+    stands for its owner only as a direct object ("attacked a base") or when `owners_of_places`
+    ("troops massed near the Ukrainian border")."""
     out = []
     places = art.lex.cue("location_noun")
     for t in tokens:
         for c in _conjuncts(t):
-            if c.lemma_.lower() in places and art.actor(c) is None and c.dep_ not in OBJ:
+            if c.lemma_.lower() in places and art.actor(c) is None and c.dep_ not in OBJ and not owners_of_places:
                 continue  # "exercises on NATO borders": a location, not a participant ("attacked a base": is)
             s = _actor_of(c, art, state)
             if s is not None:
@@ -878,7 +881,7 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
         holders = [v] + own
         objs = []
         for h in holders:
-            objs = _sides(_prep_objects(h, THEME_TARGET_PREPS), art, state)
+            objs = _sides(_prep_objects(h, THEME_TARGET_PREPS), art, state, owners_of_places=True)
             for o in _prep_objects(h, frozenset({"for", "in", "ahead"})):
                 if not objs and _lookup(art.lex.nouns, o) is not None:  # "reservists for a war against X"
                     objs = _sides(_prep_objects(o, frozenset({"against", "on", "with"})), art, state)
@@ -1398,6 +1401,7 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
             c.absorbed = True
         else:
             _instrument(c, art)
+            _sent_to_help(c, art)
     # controllers absorb their content; reporting verbs attribute theirs
     for ctl in cands:
         if ctl.absorbed:
@@ -1643,6 +1647,22 @@ def _instrument(c: Candidate, art: _Article) -> None:
                         c.notes.append(f"by {w!r}: {code} (instrument cue)")
                         c.code = code
                         return
+
+
+def _sent_to_help(c: Candidate, art: _Article) -> None:
+    """'Sent troops to help the army fight rebels', 'deployed police as part of a peacekeeping
+    mission': forces sent to help are military aid, not a show of force (`help_purpose` cues)."""
+    if c.code[:2] != "15" or "theme" not in c.pattern.flags:
+        return
+    helps = art.lex.cue("help_purpose")
+    for ch in c.anchor.children:
+        purpose = ch.dep_ in ("advcl", "xcomp") and _lemma(ch, art) in helps
+        mission = ch.dep_ == "prep" and any(t.lemma_.lower() in helps for t in ch.subtree)
+        if purpose or mission:
+            code = art.lex.cue_codes.get(("help_purpose", "code")) or "074"
+            c.notes.append(f"forces sent to {ch.text!r}: {code} (help_purpose cues)")
+            c.code = code
+            return
 
 
 def _not_political(c: Candidate, art: _Article) -> bool:
