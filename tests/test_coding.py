@@ -266,6 +266,15 @@ def test_material_cooperation_words():
     assert (country(m.target), m.code) == ("MWI", "071")
 
 
+def test_ending_protests_and_restrictions_and_declaring_a_cessation_are_concessions():
+    (s,) = events("Dock workers in Chile called off their strike on Friday.")
+    assert s.code == "082"
+    (r,) = events("Qatar ended restrictions on travel to Bahrain.")
+    assert r.code == "081"
+    (c,) = events("The Ethiopian government declared a cessation of hostilities in Tigray.")
+    assert c.code == "0871"
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")

@@ -1652,11 +1652,11 @@ def _instrument(c: Candidate, art: _Article) -> None:
 def _sent_to_help(c: Candidate, art: _Article) -> None:
     """'Sent troops to help the army fight rebels', 'deployed police as part of a peacekeeping
     mission': forces sent to help are military aid, not a show of force (`help_purpose` cues)."""
-    if c.code[:2] != "15" or "theme" not in c.pattern.flags:
+    if c.code[:2] != "15" or not ("theme" in c.pattern.flags or c.noun is not None):
         return
     helps = art.lex.cue("help_purpose")
-    for ch in c.anchor.children:
-        purpose = ch.dep_ in ("advcl", "xcomp") and _lemma(ch, art) in helps
+    for ch in [*c.anchor.children, *(c.noun.children if c.noun is not None else [])]:
+        purpose = ch.dep_ in ("advcl", "xcomp", "acl", "relcl") and _lemma(ch, art) in helps
         mission = ch.dep_ == "prep" and any(t.lemma_.lower() in helps for t in ch.subtree)
         if purpose or mission:
             code = art.lex.cue_codes.get(("help_purpose", "code")) or "074"
