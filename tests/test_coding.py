@@ -275,6 +275,13 @@ def test_ending_protests_and_restrictions_and_declaring_a_cessation_are_concessi
     assert c.code == "0871"
 
 
+def test_a_decision_taken_is_the_act_and_skepticism_is_a_comment():
+    (d,) = events("Canada has decided to lift sanctions on Iran's shipping firms.")
+    assert d.code == "085" and d.modality == "asserted"
+    (k,) = events("The Mexican central bank said it is skeptical of the new tariffs.")
+    assert k.code == "012"
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")
