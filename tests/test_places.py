@@ -141,3 +141,16 @@ def test_diseases_named_after_places_are_not_toponyms(nlp):
     found = places(nlp, "Health officials in Ohio confirmed two cases of West Nile virus and one of Ebola.")
     assert by_text(found, "Ohio")
     assert not [p for p in found if p.text in ("West Nile", "Ebola")]
+
+
+def test_states_and_provinces_take_the_middle_of_their_settled_land():
+    from tidings.resources import load_tsv
+
+    gaz = load_gazetteer()
+    points = {r["geonameid"]: (float(r["lat"]), float(r["lon"])) for r in load_tsv("places_admin1_points.tsv")}
+    texas = [e for e, _ in gaz.lookup("Texas") if e.feature == "admin1" and e.country == "US"][0]
+    assert (texas.lat, texas.lon) == points[str(texas.geonameid)]
+    assert distance_km(texas.lat, texas.lon, 31.0, -100.0) < 200     # near Brady, the middle of Texas
+    # Ontario's cities crowd its south; its middle is still well north of Toronto
+    ontario = [e for e, _ in gaz.lookup("Ontario") if e.feature == "admin1" and e.country == "CA"][0]
+    assert ontario.lat > 45.0
