@@ -11,7 +11,11 @@ Three steps, each a plain function of the `Doc`:
    the state or country right after a comma, countries and states named or implied by
    demonyms elsewhere in the article, and nearby candidates of the other mentions
    (namesakes are told apart by their neighbours: the Paris near Tyler and Dallas is
-   Paris, Texas). Two rounds, the second with the first round's beliefs.
+   Paris, Texas; states named together are states, countries named together countries).
+   "A, B" is a place and its container only when A has an entry inside B; "Georgia,
+   Oklahoma, Pennsylvania and Ohio" is a list. Two rounds, the second with the first
+   round's beliefs. States and provinces are located at the middle of their settled land
+   (`places_admin1_points.tsv`, see `gazetteer.py`).
 3. `is_metonym`: a place name standing for its government ("Beijing said", "Minsk is
    allied with Moscow", "Moscow's decision") is kept but marked: events must not take it
    as their location.
