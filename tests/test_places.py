@@ -141,3 +141,41 @@ def test_diseases_named_after_places_are_not_toponyms(nlp):
     found = places(nlp, "Health officials in Ohio confirmed two cases of West Nile virus and one of Ebola.")
     assert by_text(found, "Ohio")
     assert not [p for p in found if p.text in ("West Nile", "Ebola")]
+
+
+def test_states_and_provinces_take_the_middle_of_their_settled_land():
+    from tidings.resources import load_tsv
+
+    gaz = load_gazetteer()
+    points = {r["geonameid"]: (float(r["lat"]), float(r["lon"])) for r in load_tsv("places_admin1_points.tsv")}
+    texas = [e for e, _ in gaz.lookup("Texas") if e.feature == "admin1" and e.country == "US"][0]
+    assert (texas.lat, texas.lon) == points[str(texas.geonameid)]
+    assert distance_km(texas.lat, texas.lon, 31.0, -100.0) < 200     # near Brady, the middle of Texas
+    # Ontario's cities crowd its south; its middle is still well north of Toronto
+    ontario = [e for e, _ in gaz.lookup("Ontario") if e.feature == "admin1" and e.country == "CA"][0]
+    assert ontario.lat > 45.0
+
+
+def test_states_named_together_are_states_and_countries_countries(nlp):
+    found = places(nlp, "The company recalled the peanut butter from stores in Missouri, Ohio, Indiana, "
+                        "California, Georgia and Virginia.")
+    for name in ("California", "Georgia", "Virginia"):
+        got = by_text(found, name)
+        assert got and got[0].feature == "admin1" and got[0].country == "US", (name, got)
+
+    found = places(nlp, "Cholera cases were reported in Chad, Egypt, Niger, Mali and Nigeria last month.")
+    for name, cc in (("Niger", "NE"), ("Egypt", "EG"), ("Chad", "TD")):
+        got = by_text(found, name)
+        assert got and got[0].feature == "country" and got[0].country == cc, (name, got)
+
+
+def test_a_list_of_states_is_not_a_town_and_its_state(nlp):
+    found = places(nlp, "Cases were confirmed in Georgia, Oklahoma, Pennsylvania, Wisconsin and Maryland.")
+    for name in ("Georgia", "Oklahoma", "Pennsylvania", "Maryland"):
+        got = by_text(found, name)
+        assert got and got[0].feature == "admin1" and got[0].country == "US", (name, got)
+    # a town and its state still read as one
+    found = places(nlp, "He grew up in Washington, Pennsylvania, and later moved to Dayton, Ohio.")
+    wash = by_text(found, "Washington")
+    assert wash and wash[0].feature == "city" and wash[0].country == "US"
+    assert distance_km(wash[0].lat, wash[0].lon, 40.17, -80.25) < 30

