@@ -293,3 +293,31 @@ def test_narrated_time_is_the_reference_for_the_following_year(nlp):
     assert found["the following year"][1] == "1996"
     assert found["the next morning"][1] is None       # the reference is a year now: no day to count from
     assert value(nlp, "She fled in June 1998 and returned later that year.", "later that year", "2000-01-28") == "1998"
+
+
+def test_what_is_planned_lies_ahead(nlp):
+    # published on a Tuesday: the conference scheduled for Thursday is this week's
+    assert value(nlp, "The prosecutor has scheduled a news conference Thursday to explain the charges.",
+                 "Thursday") == "2024-07-11"
+    assert value(nlp, "Farmers planned a large march in the capital on Saturday.", "Saturday") == "2024-07-13"
+    assert value(nlp, "Diplomats are busy planning for the summit in March.", "March") == "2025-03"
+    # the time of the planning itself, or a plan already past, stays behind
+    assert value(nlp, "On Friday, the ministry planned to pay the first claims.", "Friday") == "2024-07-05"
+    assert value(nlp, "A vigil planned for Saturday was cancelled after threats.", "Saturday") == "2024-07-06"
+
+
+def test_until_in_a_past_perfect_clause_looks_back(nlp):
+    assert value(nlp, "Until Monday, the police had not named a suspect.", "Monday") == "2024-07-08"
+
+
+def test_season_of_a_year(nlp):
+    assert value(nlp, "Oil fell to that level in the winter of nineteen ninety-four.",
+                 "the winter of nineteen ninety-four") == "1994-WI"
+    assert value(nlp, "The mill closed in the summer of 2011.", "the summer of 2011") == "2011-SU"
+
+
+def test_programme_names_with_units_are_not_times(nlp):
+    found = times(nlp, 'The senator said on NBC\'s "Meet the Press" and on CBS\'s "60 Minutes" that the '
+                       'minister appeared on ABC\'s "This Week" last year.')
+    assert set(found) == {"last year"}
+    assert times(nlp, "Weeks later, the talks resumed.")["Weeks"][0] == "DURATION"

@@ -839,6 +839,6 @@ def fuzzy(g: Groups, s: Situation) -> Value | None:
         return None                   # "at the moment", not "the moment he arrived"
     if "notbeforeas" in flags and s.next_word() == "as":
         return None                   # "as soon as" is a conjunction
-    if "notpast" in flags and s.tense() in ("past", "perfect"):
+    if "notpast" in flags and s.tense() in ("past", "pluperfect", "perfect"):
         return None                   # "he was soon released" counts from the narrated time
     return Value("DATE", value)
