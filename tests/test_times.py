@@ -321,3 +321,15 @@ def test_programme_names_with_units_are_not_times(nlp):
                        'minister appeared on ABC\'s "This Week" last year.')
     assert set(found) == {"last year"}
     assert times(nlp, "Weeks later, the talks resumed.")["Weeks"][0] == "DURATION"
+
+
+def test_that_day_of_a_narrated_month_keeps_the_month(nlp):
+    found = times(nlp, "The clinic was attacked in October 1998. The site was shut down that same day.", "1999-04-19")
+    assert found["that same day"][1] == "1998-10-XX"
+    assert value(nlp, "In 1995 he moved north. That day he left his job.", "That day", "1999-04-19") == "1995-XX-XX"
+
+
+def test_years_after_pre_and_post(nlp):
+    found = times(nlp, "The post-1959 politics split families, and the pre-2000 rules were lax.")
+    assert found["post-1959"][1] == "1959"
+    assert found["pre-2000"][1] == "2000"

@@ -142,6 +142,9 @@ def shift_reference(ref: tuple[int, int | None, int | None], unit: str, shift: i
         return week_value(date(year, month, day), shift)
     if unit == "day" and month and day:
         return (date(year, month, day) + timedelta(days=shift)).isoformat()
+    if unit == "day" and shift == 0:
+        # "that same day" after "in October 1998": a day of that month, which one unknown
+        return f"{year:04d}-{month:02d}-XX" if month else f"{year:04d}-XX-XX"
     if unit == "quarter" and month:
         return quarter_value(year, (month - 1) // 3 + 1, shift)
     if unit == "decade":
