@@ -333,3 +333,15 @@ def test_years_after_pre_and_post(nlp):
     found = times(nlp, "The post-1959 politics split families, and the pre-2000 rules were lax.")
     assert found["post-1959"][1] == "1959"
     assert found["pre-2000"][1] == "2000"
+
+
+def test_easter_and_the_feasts_counted_from_it(nlp):
+    assert value(nlp, "The bombings on Easter Sunday killed 250 people.", "Easter Sunday") == "2024-03-31"
+    assert value(nlp, "He will return home for Easter.", "Easter") == "2025-04-20"
+    assert value(nlp, "Shops were shut on Good Friday, 2019.", "Good Friday, 2019") == "2019-04-19"
+    assert value(nlp, "Markets reopen after Easter Monday.", "Easter Monday", "2000-04-20") == "2000-04-24"
+
+
+def test_the_week_of_a_feast(nlp):
+    assert value(nlp, "Pilgrims gathered as Easter Week began.", "Easter Week", "2000-04-16") == "2000-W16"
+    assert value(nlp, "Sales were strong in Christmas week.", "Christmas week", "2000-01-10") == "1999-W51"

@@ -293,14 +293,14 @@ class MatchSituation(Situation):
 
 
 def _gate_ok(info: DocInfo, cand: Candidate, sit: MatchSituation, lex: Lexicon) -> bool:
-    if cand.pattern.rule != "holiday" and _inside(cand.start, cand.end, info.names):
+    if not cand.pattern.rule.startswith("holiday") and _inside(cand.start, cand.end, info.names):
         return False
     span = sit.span
     if span is None or not len(span):
         return False
     gate = cand.pattern.gate
     text = cand.match.group(0)
-    if cand.pattern.rule != "holiday" and _titled_unit(text, span[0].is_sent_start, lex):
+    if not cand.pattern.rule.startswith("holiday") and _titled_unit(text, span[0].is_sent_start, lex):
         return False                  # "CBS's 60 Minutes", ABC's "This Week": a programme's name
     if gate == "year" and text.isdigit():
         # a bare number is a year only where spaCy or a preposition says so
