@@ -266,7 +266,8 @@ class MatchSituation(Situation):
             return 0                  # "Tuesday's ruling": a noun's date, not the clause's
         m = self.lex.phrase_before("aheadcue").search(self.info.text, max(0, self.cand.start - 30), self.cand.start)
         cue = self.lex.get("aheadcue", m.group("phrase")) if m else None
-        if (cue == "always" and tense != "pluperfect") or (cue == "unless-past" and tense not in ("past", "pluperfect")):
+        if (cue == "always" and tense != "pluperfect") or (
+                cue == "unless-past" and tense not in ("past", "pluperfect")):
             return 1                  # "postponed until Tuesday", "effective Feb. 1", "due by Friday"
                                       # (but "until Thursday they had not called him")
         return DIRECTION.get(tense, -1)
