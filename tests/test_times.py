@@ -293,3 +293,55 @@ def test_narrated_time_is_the_reference_for_the_following_year(nlp):
     assert found["the following year"][1] == "1996"
     assert found["the next morning"][1] is None       # the reference is a year now: no day to count from
     assert value(nlp, "She fled in June 1998 and returned later that year.", "later that year", "2000-01-28") == "1998"
+
+
+def test_what_is_planned_lies_ahead(nlp):
+    # published on a Tuesday: the conference scheduled for Thursday is this week's
+    assert value(nlp, "The prosecutor has scheduled a news conference Thursday to explain the charges.",
+                 "Thursday") == "2024-07-11"
+    assert value(nlp, "Farmers planned a large march in the capital on Saturday.", "Saturday") == "2024-07-13"
+    assert value(nlp, "Diplomats are busy planning for the summit in March.", "March") == "2025-03"
+    # the time of the planning itself, or a plan already past, stays behind
+    assert value(nlp, "On Friday, the ministry planned to pay the first claims.", "Friday") == "2024-07-05"
+    assert value(nlp, "A vigil planned for Saturday was cancelled after threats.", "Saturday") == "2024-07-06"
+
+
+def test_until_in_a_past_perfect_clause_looks_back(nlp):
+    assert value(nlp, "Until Monday, the police had not named a suspect.", "Monday") == "2024-07-08"
+
+
+def test_season_of_a_year(nlp):
+    assert value(nlp, "Oil fell to that level in the winter of nineteen ninety-four.",
+                 "the winter of nineteen ninety-four") == "1994-WI"
+    assert value(nlp, "The mill closed in the summer of 2011.", "the summer of 2011") == "2011-SU"
+
+
+def test_programme_names_with_units_are_not_times(nlp):
+    found = times(nlp, 'The senator said on NBC\'s "Meet the Press" and on CBS\'s "60 Minutes" that the '
+                       'minister appeared on ABC\'s "This Week" last year.')
+    assert set(found) == {"last year"}
+    assert times(nlp, "Weeks later, the talks resumed.")["Weeks"][0] == "DURATION"
+
+
+def test_that_day_of_a_narrated_month_keeps_the_month(nlp):
+    found = times(nlp, "The clinic was attacked in October 1998. The site was shut down that same day.", "1999-04-19")
+    assert found["that same day"][1] == "1998-10-XX"
+    assert value(nlp, "In 1995 he moved north. That day he left his job.", "That day", "1999-04-19") == "1995-XX-XX"
+
+
+def test_years_after_pre_and_post(nlp):
+    found = times(nlp, "The post-1959 politics split families, and the pre-2000 rules were lax.")
+    assert found["post-1959"][1] == "1959"
+    assert found["pre-2000"][1] == "2000"
+
+
+def test_easter_and_the_feasts_counted_from_it(nlp):
+    assert value(nlp, "The bombings on Easter Sunday killed 250 people.", "Easter Sunday") == "2024-03-31"
+    assert value(nlp, "He will return home for Easter.", "Easter") == "2025-04-20"
+    assert value(nlp, "Shops were shut on Good Friday, 2019.", "Good Friday, 2019") == "2019-04-19"
+    assert value(nlp, "Markets reopen after Easter Monday.", "Easter Monday", "2000-04-20") == "2000-04-24"
+
+
+def test_the_week_of_a_feast(nlp):
+    assert value(nlp, "Pilgrims gathered as Easter Week began.", "Easter Week", "2000-04-16") == "2000-W16"
+    assert value(nlp, "Sales were strong in Christmas week.", "Christmas week", "2000-01-10") == "1999-W51"

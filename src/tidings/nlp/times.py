@@ -143,10 +143,10 @@ def find_candidates(doc: Doc | None, text: str) -> list[Candidate]:
 # ---------------------------------------------------------------- tense
 
 @functools.lru_cache(maxsize=1)
-def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     lex = lexicon()
     return (frozenset(lex.words("futureaux")), frozenset(lex.words("futurehead")), frozenset(lex.words("sayverb")),
-            frozenset(lex.words("conditionalaux")))
+            frozenset(lex.words("conditionalaux")), frozenset(lex.words("planverb")))
 
 
 def governing_verb(span: Span) -> Token | None:
@@ -162,18 +162,20 @@ def governing_verb(span: Span) -> Token | None:
 
 
 def clause_tense(span: Span) -> str | None:
-    """past, perfect, future, conditional, progressive, present, say (a present verb of
-    saying) or None, from the verb governing the expression and its auxiliaries."""
+    """past, pluperfect, perfect, future, planned, conditional, progressive, present, say (a
+    present verb of saying) or None, from the verb governing the expression and its auxiliaries."""
     verb = governing_verb(span)
     if verb is None:
         return None
-    future_aux, future_heads, say_verbs, conditional_aux = _cues()
+    future_aux, future_heads, say_verbs, conditional_aux, plan_verbs = _cues()
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {a.lower_ for a in auxes}
     if words & future_aux and not ("going" in words and not any(a.lower_ == "to" for a in auxes)):
         return "future"
     if any(a.tag_ == "VBD" and a.lemma_ == "have" for a in auxes):
-        return "past"                 # "had been due to expire Friday"
+        return "pluperfect"           # "had been due to expire Friday"
+    if verb.lemma_.lower() in plan_verbs and verb.i < span.start and verb.dep_ not in ("acl", "amod"):
+        return "planned"              # "scheduled a news conference Thursday": what is planned lies ahead
     if any(a.tag_ == "MD" for a in auxes):
         return "conditional" if words & conditional_aux else "modal"   # would: ahead; could, may: unknown
     # "plans to meet", "is expected to sign", "is due to arrive"
@@ -203,7 +205,8 @@ def clause_tense(span: Span) -> str | None:
 
 # which way each tense moves an expression from the anchor (0: the nearest reading; no
 # tense at all: behind, as news mostly reports what has happened)
-DIRECTION: dict[str | None, int] = {"past": -1, "perfect": -1, "say": -1, "future": 1, "progressive": 1,
+DIRECTION: dict[str | None, int] = {"past": -1, "pluperfect": -1, "perfect": -1, "say": -1, "future": 1,
+                                    "planned": 1, "progressive": 1,
                                     "conditional": 1, "infinitive": 0, "present": 0, "modal": 0}
 
 
@@ -259,12 +262,14 @@ class MatchSituation(Situation):
             return self._forced
         tense = self.tense()
         prev = self.prev_word()
-        if re.match(r"['’]s\b", self.next_text()) and tense not in ("past", "future"):
+        if re.match(r"['’]s\b", self.next_text()) and tense not in ("past", "pluperfect", "future"):
             return 0                  # "Tuesday's ruling": a noun's date, not the clause's
         m = self.lex.phrase_before("aheadcue").search(self.info.text, max(0, self.cand.start - 30), self.cand.start)
         cue = self.lex.get("aheadcue", m.group("phrase")) if m else None
-        if cue == "always" or (cue == "unless-past" and tense != "past"):
+        if (cue == "always" and tense != "pluperfect") or (
+                cue == "unless-past" and tense not in ("past", "pluperfect")):
             return 1                  # "postponed until Tuesday", "effective Feb. 1", "due by Friday"
+                                      # (but "until Thursday they had not called him")
         return DIRECTION.get(tense, -1)
 
     def prev_word(self) -> str:
@@ -289,13 +294,15 @@ class MatchSituation(Situation):
 
 
 def _gate_ok(info: DocInfo, cand: Candidate, sit: MatchSituation, lex: Lexicon) -> bool:
-    if cand.pattern.rule != "holiday" and _inside(cand.start, cand.end, info.names):
+    if not cand.pattern.rule.startswith("holiday") and _inside(cand.start, cand.end, info.names):
         return False
     span = sit.span
     if span is None or not len(span):
         return False
     gate = cand.pattern.gate
     text = cand.match.group(0)
+    if not cand.pattern.rule.startswith("holiday") and _titled_unit(text, span[0].is_sent_start, lex):
+        return False                  # "CBS's 60 Minutes", ABC's "This Week": a programme's name
     if gate == "year" and text.isdigit():
         # a bare number is a year only where spaCy or a preposition says so
         before = info.text[max(0, cand.start - 2):cand.start]
@@ -315,6 +322,20 @@ def _gate_ok(info: DocInfo, cand: Candidate, sit: MatchSituation, lex: Lexicon) 
     if gate == "spoken" and _followed_by(sit, lex, "notyear"):
         return False
     return True
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_UNIT_CLASSES = ("unit", "calunit")
+
+
+def _titled_unit(text: str, sent_start: bool, lex: Lexicon) -> bool:
+    """A unit word written with a capital inside a sentence ("60 Minutes", "This Week"): a
+    name, unless the whole expression is capitalised (a headline in capitals)."""
+    words = [m.group() for m in _WORD.finditer(text)]
+    if text.isupper() or not words:
+        return False
+    rest = words[1:] if sent_start and text[:1].isalpha() else words
+    return any(w[:1].isupper() and any(lex.get(c, w) is not None for c in _UNIT_CLASSES) for w in rest)
 
 
 def _followed_by(sit: MatchSituation, lex: Lexicon, cls: str) -> bool:

@@ -125,6 +125,20 @@ def nth_weekday(year: int, month: int, weekday: int, n: int) -> date | None:
         return None
 
 
+def easter(year: int) -> date:
+    """Western Easter Sunday of a year (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l) // 451
+    month, day = divmod(h + l - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
 def years_with_weekday(month: int, day: int, weekday: int, latest: int, earliest: int = 1900) -> list[int]:
     """Years (latest first) in which `month`/`day` falls on ISO `weekday`."""
     return [y for y in range(latest, earliest - 1, -1)
@@ -142,6 +156,9 @@ def shift_reference(ref: tuple[int, int | None, int | None], unit: str, shift: i
         return week_value(date(year, month, day), shift)
     if unit == "day" and month and day:
         return (date(year, month, day) + timedelta(days=shift)).isoformat()
+    if unit == "day" and shift == 0:
+        # "that same day" after "in October 1998": a day of that month, which one unknown
+        return f"{year:04d}-{month:02d}-XX" if month else f"{year:04d}-XX-XX"
     if unit == "quarter" and month:
         return quarter_value(year, (month - 1) // 3 + 1, shift)
     if unit == "decade":

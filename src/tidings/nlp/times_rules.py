@@ -583,6 +583,8 @@ def holiday(g: Groups, s: Situation) -> Value | None:
     year = _year_of(g, "year")
 
     def on(y: int) -> date | None:
+        if spec.startswith("easter"):             # "easter-2": two days before Easter Sunday
+            return cal.easter(y) + timedelta(days=int(spec[6:] or 0))
         if ":" in spec:
             m, wd, n = (int(x) for x in spec.split(":"))
             return cal.nth_weekday(y, m, wd, n)
@@ -598,9 +600,18 @@ def holiday(g: Groups, s: Situation) -> Value | None:
         return _day(d) if d else None
     year = year or s.year
     if year is None:
-        return Value("DATE", f"XXXX-{spec}" if "-" in spec else None)
+        return Value("DATE", f"XXXX-{spec}" if re.fullmatch(r"\d\d-\d\d", spec) else None)
     d = on(year)
     return Value("DATE", d.isoformat(), date=d) if d else None
+
+
+@rule("holiday_week")
+def holiday_week(g: Groups, s: Situation) -> Value | None:
+    """'Christmas week', 'Easter week': the ISO week the feast falls in."""
+    day = holiday(g, s)
+    if day is None or day.date is None:
+        return Value("DATE", None) if day is not None else None
+    return Value("DATE", cal.week_value(day.date), relative=day.relative)
 
 
 @rule("clock")
@@ -839,6 +850,6 @@ def fuzzy(g: Groups, s: Situation) -> Value | None:
         return None                   # "at the moment", not "the moment he arrived"
     if "notbeforeas" in flags and s.next_word() == "as":
         return None                   # "as soon as" is a conjunction
-    if "notpast" in flags and s.tense() in ("past", "perfect"):
+    if "notpast" in flags and s.tense() in ("past", "pluperfect", "perfect"):
         return None                   # "he was soon released" counts from the narrated time
     return Value("DATE", value)
