@@ -1081,8 +1081,18 @@ def _under_speech(tok: Token, art: _Article) -> bool:
 # ---------------------------------------------------------------- when and where
 
 
-def _clause(anchor: Token, include_acl: bool = False) -> set[int]:
-    """Token indices of `anchor`'s own clause: its subtree without embedded clauses."""
+def _clause(anchor: Token, include_acl: bool = False) -> frozenset[int]:
+    """Token indices of `anchor`'s own clause: its subtree without embedded clauses (cached per
+    doc: the date and place of every event look at the clauses above it)."""
+    cache = anchor.doc.user_data.setdefault("tidings_clauses", {})
+    key = (anchor.i, include_acl)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = frozenset(_walk_clause(anchor, include_acl))
+    return found
+
+
+def _walk_clause(anchor: Token, include_acl: bool) -> set[int]:
     out: set[int] = set()
     stack = [anchor]
     while stack:
