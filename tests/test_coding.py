@@ -282,6 +282,11 @@ def test_a_decision_taken_is_the_act_and_skepticism_is_a_comment():
     assert k.code == "012"
 
 
+def test_the_dateline_city_is_not_the_subject_of_the_lead():
+    evs = events("NAIROBI, March 3 (Tidings) - Kenyan teachers went on strike on Monday.")
+    assert [(e.source, country(e.target)) for e in evs] == [("KENEDU", "KEN")]
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")

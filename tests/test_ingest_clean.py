@@ -211,3 +211,14 @@ def test_users_extend_boilerplate_through_tidings_data(tmp_path, monkeypatch):
 def test_empty_and_boilerplate_only_inputs():
     assert clean_text("").text == ""
     assert clean_text("Leave a Reply\nBack to top\n").text == ""
+
+
+@pytest.mark.parametrize("dateline", ["LIMA —", "LIMA, Peru (Tidings) -", "LIMA, March 3 (Tidings) --", "SAN JOSE, Calif. —"])
+def test_a_wire_dateline_stands_on_its_own_line(dateline):
+    c = clean_text(f"{dateline} Teachers went on strike on Monday, closing schools.")
+    assert c.text == f"{dateline}\nTeachers went on strike on Monday, closing schools."
+
+
+def test_dashes_inside_a_sentence_are_no_dateline():
+    for text in ["US-China talks - a new start for trade", "The UN - and NATO - met on Monday."]:
+        assert clean_text(text).text == text

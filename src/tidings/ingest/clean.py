@@ -346,5 +346,20 @@ def clean_text(raw: str, *, extracted: bool = False) -> Cleaned:
         group = [line for _, line in content[i:j + 1]]
         paragraphs.extend([_join_wrapped(group)] if sniff_meta and _is_hard_wrapped(group) else group)
         i = j + 1
-    text = repair_glued_sentences("\n\n".join(paragraphs))
+    text = repair_glued_sentences("\n\n".join(_dateline_apart(p) for p in paragraphs))
     return Cleaned(text=text, published=published, outlet=outlet, title=title, author=author)
+
+
+# A wire dateline opening a paragraph: "WASHINGTON —", "NAIROBI, March 3 (Reuters) -",
+# "BERKELEY HEIGHTS, N.J. —". The city in capitals, an optional state or country, an optional
+# day, an optional agency in brackets, then a dash. (The shape of a news format, not language.)
+_DATELINE = re.compile(
+    r"^([A-Z][A-Z.'’ -]{1,40}[A-Z.](?:, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)*)?"
+    r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?(?: ?\([A-Za-z .&'-]{2,30}\))? ?(?:--|[-—–]))[ \t]+(?=\S)")
+
+
+def _dateline_apart(paragraph: str) -> str:
+    """Put a paragraph's opening dateline on its own line, so the parser never takes the city
+    for the subject of the lead ("WASHINGTON — The Senate voted ..."): a line break ends a
+    sentence (nlp/pipeline.py), and the dateline stays in the text for places and dates."""
+    return _DATELINE.sub(lambda m: m.group(1) + "\n", paragraph, count=1)
