@@ -287,6 +287,12 @@ def test_the_dateline_city_is_not_the_subject_of_the_lead():
     assert [(e.source, country(e.target)) for e in evs] == [("KENEDU", "KEN")]
 
 
+def test_coast_guards_of_two_countries_and_no_coast_as_a_place():
+    evs = events("Coast guard ships from Greece and Cyprus held a joint rescue exercise off Crete on Monday.")
+    assert pairs(evs) == {("GRC", "CYP", "06"), ("CYP", "GRC", "06")}
+    assert all(e.place is None or e.place.country != "TZ" for e in evs)
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")

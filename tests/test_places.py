@@ -179,3 +179,8 @@ def test_a_list_of_states_is_not_a_town_and_its_state(nlp):
     wash = by_text(found, "Washington")
     assert wash and wash[0].feature == "city" and wash[0].country == "US"
     assert distance_km(wash[0].lat, wash[0].lon, 40.17, -80.25) < 30
+
+
+def test_a_common_word_is_no_place_even_when_a_province_bears_its_name(nlp):
+    found = places(nlp, "Coast guard officials said a second drill is planned, coast guard officials said.")
+    assert not [p for p in found if p.text.lower() == "coast"]

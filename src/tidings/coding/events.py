@@ -683,15 +683,16 @@ def _posted_to(tok: Token, art: _Article) -> Token:
 
 
 def _owner_conjuncts(tok: Token, side: Side, art: _Article) -> list[Side]:
-    """'The presidents of Kazakhstan and Uzbekistan': the other owners, with the same sector."""
+    """'The presidents of Kazakhstan and Uzbekistan', 'ships from Japan and the Philippines': the
+    other owners, with the same sector."""
     out = []
-    for g in _prep_objects(tok, frozenset({"of"})):
+    for g in _prep_objects(tok, frozenset({"of", "from"})):
         for conj in _conjuncts(g)[1:]:
             a = art.actor(conj)
             country = (a.country or (a.code or "")[:3]) if a is not None else ""
             if a is not None and a.kind == "country" and len(country) == 3 and country != side.country:
                 code = country + (side.code or "")[3:]
-                out.append(Side(code, side.start, side.end, side.text, f"'of' {a.text}", side.kind, country))
+                out.append(Side(code, side.start, side.end, side.text, f"'{g.head.lower_}' {a.text}", side.kind, country))
     return out
 
 

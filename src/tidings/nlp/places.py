@@ -301,9 +301,11 @@ class _Finder:
         doc, cues = self.doc, self.cues
         if start > 0 and self.txt[start - 1] in cues.title:
             return False
+        if not self.name[start]:
+            return False      # "coast guard officials": a lower-case word names no place
         text = self.text(start, end)
-        if text in cues.not_place:
-            return False
+        if text in cues.not_place or (end - start == 1 and text in cues.feature_noun):
+            return False      # "Coast guard ships": a feature word alone is no place
         entries = self.primary_entries(text)
         if not entries:
             return False
@@ -398,7 +400,7 @@ class _Finder:
                     if not all(self.name[i:stop]):
                         continue
                     text = self.text(i, stop)
-                    if text in self.cues.not_place:
+                    if text in self.cues.not_place or (stop - i == 1 and text in self.cues.feature_noun):
                         continue
                     key = fold_name(text)
                     entries = self.primary_entries(text) if key in self.doc_keys or self.gaz.has_key(key) else []
