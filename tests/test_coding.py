@@ -293,6 +293,11 @@ def test_coast_guards_of_two_countries_and_no_coast_as_a_place():
     assert all(e.place is None or e.place.country != "TZ" for e in evs)
 
 
+def test_an_event_noun_that_is_planned_is_planned():
+    evs = events("Chile and Peru scheduled talks for next week.")
+    assert evs and all(e.modality == "planned" and e.code == "036" for e in evs)
+
+
 def test_conditional_is_hypothetical():
     (e,) = events("If talks fail, Russia could impose sanctions on Georgia.")
     assert e.modality == "hypothetical" and (country(e.source), country(e.target)) == ("RUS", "GEO")

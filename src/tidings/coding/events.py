@@ -1023,6 +1023,8 @@ def _modality(c: Candidate, art: _Article) -> None:
                 modality = _stronger(modality, "hypothetical")
             elif ch.dep_ in ("amod", "compound") and low in planned_mod and c.noun is not None and t.i == c.noun.i:
                 modality = _stronger(modality, "planned")
+    if c.kind == "light" and _lemma(c.anchor, art) in intent:
+        modality = _stronger(modality, "planned")   # "a joint drill is planned for June", "scheduled talks"
     # walk up the controlling clauses: "plans to hold", "denied attacking", "if ... , X would"
     t = c.anchor
     hops = 0
