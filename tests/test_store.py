@@ -165,9 +165,11 @@ def test_stories_and_events_count_outlets_alike(tmp_path):
         store.commit()
         [story] = store.list_stories()
         [event] = store.list_events()
+        stats = store.stats()
     local = f"article:{docs[2].article.id}"
     assert story["outlets"] == sorted(["example.org", local])
     assert event.outlets == 2 and event.outlet_names == story["outlets"]
+    assert stats["outlets"] == 2      # the same definition in the database's summary
 
 
 WARSAW = Place(0, 6, "Warsaw", 756135, "Warsaw", "PL", 52.23, 21.01, "city")

@@ -326,7 +326,8 @@ class Store:
             "articles": one("SELECT count(*) FROM articles"),
             "sources": one("SELECT count(*) FROM article_sources"),
             "near_duplicates": one("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"),
-            "outlets": one("SELECT count(DISTINCT outlet) FROM articles"),
+            "outlets": len({outlet_identity(Article(id=i, text="", url=u, outlet=o))
+                            for i, u, o in self.con.execute("SELECT id, url, outlet FROM articles").fetchall()}),
             "stories": one("SELECT count(DISTINCT story) FROM articles"),
             "annotations": one("SELECT count(*) FROM annotations"),
             "event_mentions": one("SELECT count(*) FROM event_mentions"),
