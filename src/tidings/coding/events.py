@@ -35,6 +35,7 @@ from spacy.tokens import Span as SpacySpan
 
 from tidings.coding.codebook import Codebook, load_codebook
 from tidings.coding.lexicon import Lexicon, Pattern, load_lexicon
+from tidings.nlp.syntax import conjuncts, prep_objects
 from tidings.records import (
     ActorRef,
     AnnotatedArticle,
@@ -571,14 +572,6 @@ def _antecedent(lemma: str, code: str, state: _State) -> _Group | None:
 # ---------------------------------------------------------------- participants
 
 
-def _conjuncts(tok: Token) -> list[Token]:
-    out = [tok]
-    for c in tok.children:
-        if c.dep_ == "conj":
-            out.extend(_conjuncts(c))
-    return out
-
-
 def _actor_of(tok: Token, art: _Article, state: _State, depth: int = 0) -> Side | None:
     """The actor a head token stands for: its own ActorRef, else one on its modifiers or its "of"
     phrase, else a pronoun's antecedent. (Where an actor is, "demonstrators in Baghdad", the
@@ -647,7 +640,7 @@ def _sides(tokens: list[Token], art: _Article, state: _State, owners_of_places: 
     out = []
     places = art.lex.cue("location_noun")
     for t in tokens:
-        for c in _conjuncts(t):
+        for c in conjuncts(t):
             if c.lemma_.lower() in places and art.actor(c) is None and c.dep_ not in OBJ and not owners_of_places:
                 continue  # "exercises on NATO borders": a location, not a participant ("attacked a base": is)
             s = _actor_of(c, art, state)
@@ -675,7 +668,7 @@ def _posted_to(tok: Token, art: _Article) -> Token:
         return tok
     if any(ch.dep_ in ("poss", "amod", "compound") and ch.pos_ != "PRON" for ch in tok.children):
         return tok      # "Mexico's ambassador", "the Russian envoy": that country
-    for g in _prep_objects(tok, frozenset({"to", "in"})):
+    for g in prep_objects(tok, frozenset({"to", "in"})):
         a = art.actor(g)
         if a is not None and a.kind == "country" or art.place(g) is not None:
             return g
@@ -686,8 +679,8 @@ def _owner_conjuncts(tok: Token, side: Side, art: _Article) -> list[Side]:
     """'The presidents of Kazakhstan and Uzbekistan', 'ships from Japan and the Philippines': the
     other owners, with the same sector."""
     out = []
-    for g in _prep_objects(tok, frozenset({"of", "from"})):
-        for conj in _conjuncts(g)[1:]:
+    for g in prep_objects(tok, frozenset({"of", "from"})):
+        for conj in conjuncts(g)[1:]:
             a = art.actor(conj)
             country = (a.country or (a.code or "")[:3]) if a is not None else ""
             if a is not None and a.kind == "country" and len(country) == 3 and country != side.country:
@@ -771,11 +764,6 @@ def _agent_tokens(v: Token) -> list[Token]:
     return [g for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
 
 
-def _prep_objects(tok: Token, preps: frozenset[str]) -> list[Token]:
-    return [g for c in tok.children if c.dep_ in ("prep", "dative") and c.lower_ in preps
-            for g in c.children if g.dep_ == "pobj"]
-
-
 def _participants(c: Candidate, art: _Article, state: _State) -> None:
     """Fill sources and targets of a candidate from the parse and the actors layer."""
     p, v, lex = c.pattern, c.anchor, art.lex
@@ -824,7 +812,7 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
         holders += [a for o in objects for a in o.children if a.dep_ == "acl" and a.tag_ == "VBN"]
     if p.target_preps:
         for h in holders:
-            objs += _sides(_prep_objects(h, p.target_preps), art, state)
+            objs += _sides(prep_objects(h, p.target_preps), art, state)
     if not objs and not inverse:
         direct = [o for o in v.children if (o.dep_ in OBJ or o.dep_ in ("dative", "iobj"))
                   and (c.kind == "verb" or c.noun is None or o.i != c.noun.i)]
@@ -836,7 +824,7 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
                         x.dep_ in SUBJ or x.dep_ in SUBJ_PASS for x in conj.children):
                     shared = [o for o in conj.children if o.dep_ in OBJ or o.dep_ in ("dative", "iobj")]
                     objs = _sides(shared, art, state) or _sides(
-                        _prep_objects(conj, p.target_preps or DEFAULT_TARGET_PREPS), art, state)
+                        prep_objects(conj, p.target_preps or DEFAULT_TARGET_PREPS), art, state)
                     if objs:
                         break
     if not objs and c.noun is not None and c.noun.i != v.i:
@@ -847,13 +835,13 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
                 preps = DEFAULT_TARGET_PREPS | {"for", "by", "from"}  # "aid for Romania", "calls by X"
             else:
                 preps = OBJECT_SOURCE_PREPS
-            objs += _sides(_agent_tokens(h) if h.dep_ == "acl" else _prep_objects(h, preps), art, state)
+            objs += _sides(_agent_tokens(h) if h.dep_ == "acl" else prep_objects(h, preps), art, state)
             if objs:
                 break
     if not objs and c.kind == "verb" and "notarget" not in p.flags:
-        for o in _prep_objects(v, frozenset({"for", "in", "over", "after"})):
+        for o in prep_objects(v, frozenset({"for", "in", "over", "after"})):
             if _lookup(art.lex.nouns, o) is not None:  # "mobilized reservists for a war against Iraq"
-                objs = _sides(_prep_objects(o, frozenset({"against", "on", "with"})), art, state)
+                objs = _sides(prep_objects(o, frozenset({"against", "on", "with"})), art, state)
                 if objs:
                     break
     if c.kind == "participate" and c.noun is None and c.antecedent is not None and not objs:
@@ -882,10 +870,10 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
         holders = [v] + own
         objs = []
         for h in holders:
-            objs = _sides(_prep_objects(h, THEME_TARGET_PREPS), art, state, owners_of_places=True)
-            for o in _prep_objects(h, frozenset({"for", "in", "ahead"})):
+            objs = _sides(prep_objects(h, THEME_TARGET_PREPS), art, state, owners_of_places=True)
+            for o in prep_objects(h, frozenset({"for", "in", "ahead"})):
                 if not objs and _lookup(art.lex.nouns, o) is not None:  # "reservists for a war against X"
-                    objs = _sides(_prep_objects(o, frozenset({"against", "on", "with"})), art, state)
+                    objs = _sides(prep_objects(o, frozenset({"against", "on", "with"})), art, state)
             if objs:
                 break
         if passive_subject:
@@ -905,7 +893,7 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
         if objs and not c.targets:
             c.targets = objs
     elif inverse:
-        c.sources = _sides(_prep_objects(v, frozenset({"from", "by"})), art, state)
+        c.sources = _sides(prep_objects(v, frozenset({"from", "by"})), art, state)
         c.targets = subj_sides
     else:
         c.sources, c.targets = subj_sides, objs
@@ -934,9 +922,9 @@ def _reciprocal_marked(c: Candidate, art: _Article) -> bool:
 def _visit_place(c: Candidate, art: _Article) -> None:
     """A visit's target may be a place: the host is its country, and it is where the visit was."""
     v = c.anchor
-    toks = [o for o in v.children if o.dep_ in OBJ] + _prep_objects(v, frozenset({"to", "in", "at"}))
+    toks = [o for o in v.children if o.dep_ in OBJ] + prep_objects(v, frozenset({"to", "in", "at"}))
     if c.noun is not None:
-        toks += _prep_objects(c.noun, frozenset({"to", "in", "at"}))
+        toks += prep_objects(c.noun, frozenset({"to", "in", "at"}))
     for t in toks:
         pl = art.place(t)
         if pl is None:
@@ -951,7 +939,7 @@ def _visit_place(c: Candidate, art: _Article) -> None:
 
 def _place_sides(tok: Token, art: _Article) -> list[Side]:
     """The country of a place that is, or owns, a thing ("Odesa's port", "the port of Odesa")."""
-    for t in [tok] + [x for x in tok.children if x.dep_ in ("poss", "compound")] + _prep_objects(tok, frozenset({"of"})):
+    for t in [tok] + [x for x in tok.children if x.dep_ in ("poss", "compound")] + prep_objects(tok, frozenset({"of"})):
         pl = art.place(t)
         code = _iso3(pl.country) if pl is not None and not pl.metonym else None
         if code:
@@ -966,7 +954,7 @@ def _nominal_participants(c: Candidate, art: _Article, state: _State) -> None:
     targets: list[Side] = []
     for ch in n.children:
         if ch.dep_ in ("poss", "compound", "amod", "nmod"):
-            for t in _conjuncts(ch):
+            for t in conjuncts(ch):
                 a = art.actor(t)
                 if a is not None:
                     s = _side(a, f"{ch.dep_} of {n.text!r}")
@@ -983,7 +971,7 @@ def _nominal_participants(c: Candidate, art: _Article, state: _State) -> None:
     if sources and not targets:
         # "Israel's blockade of Gaza", "the Russian shelling of Odesa's port": with the doer named
         # before the noun, its "of" phrase is what it is done to
-        for g in _prep_objects(n, frozenset({"of"})):
+        for g in prep_objects(n, frozenset({"of"})):
             targets = _sides([g], art, state) or _place_sides(g, art)
             if targets:
                 break
@@ -1648,9 +1636,9 @@ def _instrument(c: Candidate, art: _Article) -> None:
     cues = art.lex.cue("instrument")
     subj, passive = _subject_tokens(c.anchor, art.lex)
     heads = _agent_tokens(c.anchor) if passive else list(subj)
-    heads += _prep_objects(c.anchor, frozenset({"with", "using"}))
+    heads += prep_objects(c.anchor, frozenset({"with", "using"}))
     for h in heads:
-        for t in _conjuncts(h):
+        for t in conjuncts(h):
             words = [t.lemma_.lower()] + [f"{x.lemma_.lower()} {t.lemma_.lower()}" for x in t.children
                                           if x.dep_ in ("compound", "amod")]
             for w in reversed(words):
@@ -1783,7 +1771,7 @@ def _complement_targets(ctl: Candidate, art: _Article, state: _State) -> list[Si
             objs = [o for o in comp.children if o.dep_ in OBJ or o.dep_ in ("dative", "iobj")]
             found = [s for s in _sides(objs, art, state) if s.code not in mine]
         if not found:
-            found = [s for s in _sides(_prep_objects(comp, DEFAULT_TARGET_PREPS), art, state) if s.code not in mine]
+            found = [s for s in _sides(prep_objects(comp, DEFAULT_TARGET_PREPS), art, state) if s.code not in mine]
         if found:
             return found
     return []

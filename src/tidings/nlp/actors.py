@@ -46,6 +46,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from tidings.nlp.actors_lexicon import NON_STATE, Entry, Lexicon, Term, case_ok, forms, lexicon, make_code, norm
+from tidings.nlp.syntax import conjuncts
 from tidings.records import ActorRef, Place
 
 # Dependents that belong to a noun phrase's left side ("the Belarusian Defense Ministry").
@@ -621,7 +622,7 @@ def _located(head: Token, name_at, place_at, lex: Lexicon) -> str | None:
             found = None
             if low in lex.located_preps:
                 found = _place_phrase_country(g, name_at, place_at, lex, False)
-                others = {_place_phrase_country(c, name_at, place_at, lex, False) for c in _conjuncts(g)[1:]}
+                others = {_place_phrase_country(c, name_at, place_at, lex, False) for c in conjuncts(g)[1:]}
                 if found and others - {found, None}:
                     return None             # "people in Somalia, Ethiopia and Kenya": several
             elif low in lex.owner_preps:
@@ -794,7 +795,7 @@ def _associations(doc: Doc, cands: dict[int, Candidate], name_at, term_at, lower
             continue
         members = [g for prep in t.children if prep.dep_ == "prep" and prep.lower_ == "of"
                    for g in prep.children if g.dep_ == "pobj"]
-        members = [m for g in members for m in _conjuncts(g)]
+        members = [m for g in members for m in conjuncts(g)]
         if not members or not any(forms(m) & lex.association_members for m in members):
             continue
         start, _ = _np_bounds(doc, t, name_at)
@@ -807,14 +808,6 @@ def _associations(doc: Doc, cands: dict[int, Candidate], name_at, term_at, lower
         cands[i] = Candidate(i, start, end, "org", d.country if d.country not in NON_STATE else None, "NGO",
                              doc[start:end].text, is_name=True, explicit_country=d.country is not None,
                              np=(start, end), country_from=d.country_from)
-
-
-def _conjuncts(tok: Token) -> list[Token]:
-    out = [tok]
-    for c in tok.children:
-        if c.dep_ == "conj":
-            out.extend(_conjuncts(c))
-    return out
 
 
 def _drop_currencies(doc: Doc, hits: list[Hit], lex: Lexicon, currency: set[int]) -> list[Hit]:
