@@ -143,6 +143,7 @@ class Candidate:
     place: Place | None = None       # set early for visits (the visited place)
     fixed: list[tuple[Side | None, Side | None]] | None = None  # pairs taken over from an antecedent
     depth: int = 0
+    subject: tuple[list[Token], bool] | None = None   # _subject_tokens of the anchor, read once
 
 
 @dataclass
@@ -725,6 +726,13 @@ def _subject_tokens(v: Token, lex: Lexicon, seen: int = 0) -> tuple[list[Token],
     return [], False
 
 
+def _subject_of(c: Candidate, art: _Article) -> tuple[list[Token], bool]:
+    """The candidate's subject and whether it is passive, as its participants were read."""
+    if c.subject is None:
+        c.subject = _subject_tokens(c.anchor, art.lex)
+    return c.subject
+
+
 def _pronoun_of(tok: Token) -> Token | None:
     """The pronoun standing for the actor: the token itself ("it") or its possessor ("their forces")."""
     if tok.pos_ == "PRON":
@@ -779,7 +787,7 @@ def _participants(c: Candidate, art: _Article, state: _State) -> None:
                        for m in c.antecedent.mentions]
             c.notes.append(f"actors from the earlier mention in sentence {c.antecedent.sent_i + 1}")
         return
-    subj, passive_subject = _subject_tokens(v, lex)
+    subj, passive_subject = c.subject = _subject_tokens(v, lex)
     if c.kind == "participate":
         passive_subject = False  # "were engaged in", "were involved in": still the doers
     pron = _pronoun_of(subj[0]) if subj else None
@@ -1442,7 +1450,7 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
                     not (mine & {x.code for x in c.sources}) and c.modality != "asserted" for c in inner))
                 ctl.reporting = True
                 speaker = ctl.sources[0] if ctl.sources else None
-                subj, _ = _subject_tokens(ctl.anchor, lex)
+                subj, _ = _subject_of(ctl, art)
                 if speaker is None and subj:
                     s = subj[0]
                     span = art.doc[s.left_edge.i:s.right_edge.i + 1]
@@ -1599,14 +1607,14 @@ def _emit(sent: SpacySpan, cands: list[Candidate], art: _Article, state: _State)
                 rule=_rule(c, src, tgt, place_source),
                 outlet=art.ann.article.outlet,
             )
-            if _said_by_a_conjunct(m, c, out, emitted):
+            if _same_happening(m, c, out, emitted):
                 continue
             emitted.append((m, c))
             out.append(m)
     return out
 
 
-def _said_by_a_conjunct(m: EventMention, c: Candidate, out: list[EventMention],
+def _same_happening(m: EventMention, c: Candidate, out: list[EventMention],
                         emitted: list[tuple[EventMention, Candidate]]) -> bool:
     """'donated and delivered': coordinated verbs of the same root between the same sides are
     one happening, and so is one code twice in a sentence between the same target and a source
@@ -1634,7 +1642,7 @@ def _instrument(c: Candidate, art: _Article) -> None:
     if c.kind != "verb" or not c.code.endswith("0") or c.code[:2] not in ("18", "19"):
         return
     cues = art.lex.cue("instrument")
-    subj, passive = _subject_tokens(c.anchor, art.lex)
+    subj, passive = _subject_of(c, art)
     heads = _agent_tokens(c.anchor) if passive else list(subj)
     heads += prep_objects(c.anchor, frozenset({"with", "using"}))
     for h in heads:
@@ -1671,7 +1679,7 @@ def _not_political(c: Candidate, art: _Article) -> bool:
     no political event (`natural_force` and `sport` cues)."""
     if c.kind in ("nominal", "aspect"):
         return False
-    subj, _ = _subject_tokens(c.anchor, art.lex)
+    subj, _ = _subject_of(c, art)
     forces, sport = art.lex.cue("natural_force"), art.lex.cue("sport")
     for t in subj:
         if t.lemma_.lower() in forces:
@@ -1735,7 +1743,7 @@ def _unnamed_doer(c: Candidate, art: _Article) -> str | None:
     for ("hundreds of youths", "an explosion": `unnamed_doer` cues), or None when it names none."""
     if c.kind not in ("verb", "light", "participate"):
         return None
-    subj, passive = _subject_tokens(c.anchor, art.lex)
+    subj, passive = _subject_of(c, art)
     doers = _agent_tokens(c.anchor) if passive else subj
     for t in doers:
         if t.pos_ not in ("NOUN", "PROPN") or t.lemma_.lower() in art.lex.cue("natural_force"):
