@@ -492,7 +492,11 @@ def the_year(g: Groups, s: Situation) -> Value | None:
 @rule("week_of")
 def week_of(g: Groups, s: Situation) -> Value | None:
     """'the week of March 6': the ISO week of that day."""
-    day = date_rule(g, s)
+    return _week_of_day(date_rule(g, s))
+
+
+def _week_of_day(day: Value | None) -> Value | None:
+    """The ISO week of a day another rule read (no value when that day has none)."""
     if day is None or day.date is None:
         return Value("DATE", None) if day is not None else None
     return Value("DATE", cal.week_value(day.date), relative=day.relative)
@@ -608,10 +612,7 @@ def holiday(g: Groups, s: Situation) -> Value | None:
 @rule("holiday_week")
 def holiday_week(g: Groups, s: Situation) -> Value | None:
     """'Christmas week', 'Easter week': the ISO week the feast falls in."""
-    day = holiday(g, s)
-    if day is None or day.date is None:
-        return Value("DATE", None) if day is not None else None
-    return Value("DATE", cal.week_value(day.date), relative=day.relative)
+    return _week_of_day(holiday(g, s))
 
 
 @rule("clock")
