@@ -14,8 +14,8 @@ __version__ = "0.1.0"
 def annotate(text: str, date: str | None = None, title: str | None = None, url: str | None = None,
              outlet: str | None = None, html: bool = False):
     """Every layer (times, places, actors, attributions, events) for one raw text or HTML page."""
+    from tidings.analysis import annotate_articles
     from tidings.ingest import article_from_record
-    from tidings.nlp.pipeline import annotate_articles
 
     record = {"html" if html else "text": text, "date": date, "title": title, "url": url, "outlet": outlet}
     article = article_from_record({k: v for k, v in record.items() if v is not None}, url or "<python>")

@@ -56,8 +56,8 @@ def add_articles(
     batch_size: int = BATCH_SIZE,
 ) -> AddSummary:
     """Process a stream of articles into the store; returns what happened."""
+    from tidings.analysis import annotate_articles
     from tidings.ingest.dedup import NearDuplicateIndex, signature
-    from tidings.nlp.pipeline import annotate_articles
     from tidings.stories import StoryClusterer, features_of, fuse_events
 
     summary = AddSummary()
