@@ -8,20 +8,30 @@ leaves this function.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from tidings.nlp.pipeline import BATCH_SIZE, annotate_doc, parse_articles
 from tidings.records import AnnotatedArticle, Article
 
 
 def annotate_articles(
-    articles: Iterable[Article], batch_size: int = BATCH_SIZE, code: bool = True
+    articles: Iterable[Article], batch_size: int = BATCH_SIZE, code: bool = True,
+    on_error: Callable[[str], None] | None = None,
 ) -> Iterator[AnnotatedArticle]:
-    """Every layer, and the events unless `code` is False, for a stream of articles, in order."""
+    """Every layer, and the events unless `code` is False, for a stream of articles, in order.
+
+    With `on_error`, an article whose layers or coding fail is reported in one line naming
+    it and left out; without, the error is raised."""
     from tidings.coding import code_events
 
     for doc, article in parse_articles(articles, batch_size):
-        annotated = annotate_doc(doc, article)
-        if code:
-            annotated.events = code_events(doc, annotated)
+        try:
+            annotated = annotate_doc(doc, article)
+            if code:
+                annotated.events = code_events(doc, annotated)
+        except Exception as e:
+            if on_error is None:
+                raise
+            on_error(f"{article.url or article.id}: annotation failed ({type(e).__name__}: {e})")
+            continue
         yield annotated
