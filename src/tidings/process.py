@@ -1,21 +1,38 @@
 """Orchestration of `tidings add`: ingest → annotate → code → stories → store, batch by batch.
 
-Each batch is written in one transaction together with the clusterer's state, so a run
-killed half-way loses only its open batch and a second run picks up where it stopped.
-Articles already stored are skipped before any NLP work (only a new source path is
-recorded for them), which is what makes re-runs cheap and idempotent.
+Three steps per batch, always in input order:
+
+1. `_admit` (writing process): exact duplicates of an article already stored, or earlier in
+   the run, are dropped before any NLP work; only their new source paths are kept.
+2. annotate and code (`distributed.annotate_batch`): in this process, or on Dask workers
+   when an annotator from `tidings.distributed` is given. Only records cross over.
+3. `_write` (writing process): near-duplicate lookup, story clustering, event fusion, and
+   one bulk write of the whole batch, its fused events and the clusterer's state in one
+   transaction (`Store.write_batch`).
+
+Steps 1 and 3 depend only on the input order and on what the store held at the start, so
+the database is the same however step 2 is spread out. A run killed half-way loses only
+the batches not yet committed, and a second run picks up where it stopped: what was
+committed is skipped in step 1.
 """
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from tidings.records import Article
+from tidings.records import AnnotatedArticle, Article, EventMention
 from tidings.store import Store
+from tidings.store.db import Batch, StoredArticle, mention_id
+
+if TYPE_CHECKING:
+    from tidings.distributed import Annotator, BatchResult
 
 BATCH_SIZE = 64
 CLUSTER_STATE = "story_clusterer"
+
+OnError = Callable[[str], None]
 
 
 @dataclass
@@ -28,25 +45,106 @@ class AddSummary:
     events: int = 0
 
 
+@dataclass
+class _Admitted:
+    """A batch after step 1: the articles to annotate, and new sources of known ones."""
+
+    read: int
+    new: list[Article]
+    sources: list[tuple[str, str]]
+
+
 def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
     it = iter(items)
     while batch := list(itertools.islice(it, size)):
         yield batch
 
 
-def _unique(batch: list[Article], store: Store, summary: AddSummary) -> list[Article]:
-    """New articles of a batch; exact duplicates only add their source to the original."""
-    firsts: dict[str, Article] = {}
-    for a in batch:
-        if a.id in firsts:
-            firsts[a.id].sources.extend(s for s in a.sources if s not in firsts[a.id].sources)
-            summary.duplicates += 1
-        else:
-            firsts[a.id] = a
-    known = store.known_ids(firsts)
-    summary.duplicates += len(known)
-    store.add_sources((i, s) for i in known for s in firsts[i].sources)
-    return [a for i, a in firsts.items() if i not in known]
+class _Admission:
+    """Step 1: which articles of each batch are new. Ids admitted in this run are remembered,
+    so a copy is a duplicate even while its original is still being annotated elsewhere."""
+
+    def __init__(self, store: Store, summary: AddSummary):
+        self.store, self.summary = store, summary
+        self.admitted: set[str] = set()
+
+    def __call__(self, batch: list[Article]) -> _Admitted:
+        firsts: dict[str, Article] = {}
+        for a in batch:
+            if a.id in firsts:
+                firsts[a.id].sources.extend(s for s in a.sources if s not in firsts[a.id].sources)
+                self.summary.duplicates += 1
+            else:
+                firsts[a.id] = a
+        known = self.store.known_ids(firsts) | (self.admitted & firsts.keys())
+        self.summary.duplicates += len(known)
+        new = [a for i, a in firsts.items() if i not in known]
+        self.admitted.update(a.id for a in new)
+        return _Admitted(len(batch), new, [(i, s) for i in known for s in firsts[i].sources])
+
+
+def _article_meta(a: Article) -> Article:
+    """An article as `Store.articles_by_id` returns it (no text, no sources): what fusion reads."""
+    return replace(a, text="", sources=[])
+
+
+class _Writer:
+    """Step 3: near duplicates, stories, fusion and the bulk write, for one batch at a time."""
+
+    def __init__(self, store: Store, summary: AddSummary):
+        from tidings.ingest.dedup import NearDuplicateIndex
+        from tidings.stories import StoryClusterer
+
+        self.store, self.summary = store, summary
+        self.near = NearDuplicateIndex.from_pairs(store.signatures())
+        state = store.get_state(CLUSTER_STATE)
+        self.clusterer = StoryClusterer.from_state(state) if state else StoryClusterer()
+        self.seq = store.next_seq()
+
+    def __call__(self, admitted: _Admitted, result: "BatchResult") -> None:
+        from tidings.stories import features_of
+
+        batch = Batch(sources=admitted.sources)
+        new_mentions: list[EventMention] = []
+        for annotated, sig in zip(result.annotated, result.signatures):
+            a = annotated.article
+            a.duplicate_of = self.near.add(a.id, sig)
+            self.summary.near_duplicates += a.duplicate_of is not None
+            story = self.clusterer.assign(features_of(annotated))
+            batch.stories.add(story)
+            for i, m in enumerate(annotated.events):
+                m.id, m.outlet = mention_id(a.id, i), a.outlet
+            new_mentions.extend(annotated.events)
+            batch.articles.append(StoredArticle(annotated, story, sig, self.seq))
+            self.seq += 1
+        batch.events = self._fuse(batch.stories, batch.articles, new_mentions)
+        batch.state[CLUSTER_STATE] = self.clusterer.state()
+        self.store.write_batch(batch)
+        self.summary.added += len(batch.articles)
+
+    def _fuse(self, stories: set[str], stored: list[StoredArticle], new_mentions: list[EventMention]) -> list:
+        """The fused events of the stories this batch touched, from their mentions already
+        stored and those of this batch (which are not written yet), ordered by id as the
+        store orders them."""
+        from tidings.stories import fuse_events
+
+        if not stories:
+            return []
+        by_story = self.store.mentions_of_stories(stories)
+        story_of = {s.annotated.article.id: s.story for s in stored}
+        for m in new_mentions:
+            by_story[story_of[m.article]].append(m)
+        meta = {s.annotated.article.id: _article_meta(s.annotated.article) for s in stored}
+        meta.update(self.store.articles_by_id(m.article for ms in by_story.values() for m in ms
+                                              if m.article not in meta))
+        # the originals of near duplicates, which decide whether an event is syndicated
+        meta.update(self.store.articles_by_id(a.duplicate_of for a in list(meta.values())
+                                              if a.duplicate_of and a.duplicate_of not in meta))
+        events = []
+        for story, mentions in by_story.items():
+            mentions.sort(key=lambda m: m.id)
+            events.extend(fuse_events(story, mentions, meta))
+        return events
 
 
 def add_articles(
@@ -54,49 +152,28 @@ def add_articles(
     articles: Iterable[Article],
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    on_error: OnError | None = None,
+    annotator: "Annotator | None" = None,
 ) -> AddSummary:
-    """Process a stream of articles into the store; returns what happened."""
-    from tidings.analysis import annotate_articles
-    from tidings.ingest.dedup import NearDuplicateIndex, signature
-    from tidings.stories import StoryClusterer, features_of, fuse_events
+    """Process a stream of articles into the store; returns what happened.
+
+    `annotator` spreads annotation over processes or machines (`tidings.distributed`);
+    by default it runs here. An article whose annotation fails is reported through
+    `on_error` as one line and left out (without `on_error` the error is raised)."""
+    from tidings.distributed import LocalAnnotator
 
     summary = AddSummary()
-    near = NearDuplicateIndex.from_pairs(store.signatures())
-    state = store.get_state(CLUSTER_STATE)
-    clusterer = StoryClusterer.from_state(state) if state else StoryClusterer()
-    seq = store.next_seq()
-    for batch in batched(articles, batch_size):
-        summary.read += len(batch)
-        store.begin()
-        try:
-            new = _unique(batch, store, summary)
-            signatures = {}
-            for a in new:
-                signatures[a.id] = signature(a.text)
-                a.duplicate_of = near.add(a.id, signatures[a.id])
-                summary.near_duplicates += a.duplicate_of is not None
-            touched: set[str] = set()
-            for annotated in annotate_articles(new):
-                a = annotated.article
-                story = clusterer.assign(features_of(annotated))
-                touched.add(story)
-                for m in annotated.events:
-                    m.outlet = a.outlet
-                store.add_article(annotated, story, signatures[a.id], seq)
-                seq += 1
-                summary.added += 1
-            if touched:
-                by_story = store.mentions_of_stories(touched)
-                meta = store.articles_by_id(m.article for ms in by_story.values() for m in ms)
-                events = [e for story, ms in by_story.items() for e in fuse_events(story, ms, meta)]
-                store.replace_events(touched, events)
-            store.put_state(CLUSTER_STATE, clusterer.state())
-            store.commit()
-        except BaseException:
-            store.rollback()
-            raise
+    admit = _Admission(store, summary)
+    write = _Writer(store, summary)
+    admitted = (admit(batch) for batch in batched(articles, batch_size))
+    for batch, result in (annotator or LocalAnnotator()).map((b, b.new) for b in admitted):
+        summary.read += batch.read
+        for line in result.errors:
+            if on_error is None:
+                raise RuntimeError(line)
+            on_error(line)
+        write(batch, result)
         if on_progress:
-            on_progress(len(batch))
+            on_progress(batch.read)
     summary.events = store.stats()["events"]
     return summary
-
