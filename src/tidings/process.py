@@ -4,8 +4,9 @@ Three steps per batch, always in input order:
 
 1. `_admit` (writing process): exact duplicates of an article already stored, or earlier in
    the run, are dropped before any NLP work; only their new source paths are kept.
-2. annotate and code (`distributed.annotate_batch`): in this process, or on Dask workers
-   when an annotator from `tidings.distributed` is given. Only records cross over.
+2. annotate and code, sign and describe for clustering (`distributed.annotate_batch`):
+   in this process, or on Dask workers when an annotator from `tidings.distributed` is
+   given. Only records cross over.
 3. `_write` (writing process): near-duplicate lookup, story clustering, event fusion, and
    one bulk write of the whole batch, its fused events and the clusterer's state in one
    transaction (`Store.write_batch`).
@@ -102,15 +103,13 @@ class _Writer:
         self.seq = store.next_seq()
 
     def __call__(self, admitted: _Admitted, result: "BatchResult") -> None:
-        from tidings.stories import features_of
-
         batch = Batch(sources=admitted.sources)
         new_mentions: list[EventMention] = []
-        for annotated, sig in zip(result.annotated, result.signatures):
+        for annotated, sig, features in zip(result.annotated, result.signatures, result.features):
             a = annotated.article
-            a.duplicate_of = self.near.add(a.id, sig)
+            a.duplicate_of = features.duplicate_of = self.near.add(a.id, sig)
             self.summary.near_duplicates += a.duplicate_of is not None
-            story = self.clusterer.assign(features_of(annotated))
+            story = self.clusterer.assign(features)
             batch.stories.add(story)
             for i, m in enumerate(annotated.events):
                 m.id, m.outlet = mention_id(a.id, i), a.outlet

@@ -12,6 +12,7 @@ from rich.progress import (
 )
 
 from tidings.cli.app import DbOption, app, err, open_store
+from tidings.distributed import AUTO_MIN_ARTICLES
 
 
 @app.command()
@@ -19,14 +20,28 @@ def add(
     paths: list[str] = typer.Argument(..., help="Files, folders, feeds, WARCs; '-' reads stdin."),
     db: str = DbOption,
     batch_size: int = typer.Option(64, help="Articles per transaction."),
+    workers: int = typer.Option(
+        None, "--workers", min=1, show_default=False,
+        help="Processes that annotate. 1: everything in this process. N > 1: a local Dask cluster of N "
+        f"processes. Default: one per core when the input holds more than {AUTO_MIN_ARTICLES} articles "
+        "(a cluster takes seconds to start, which small inputs would not win back), else 1."),
+    dask: str = typer.Option(
+        None, "--dask", metavar="ADDRESS",
+        help="Annotate on a running Dask cluster (its scheduler's address, e.g. tcp://10.0.0.5:8786; its "
+        "workers need `pip install tidings`), or 'local' to start one here with --workers processes."),
 ) -> None:
     """Ingest and process news into the database (incremental and idempotent).
 
     Reads .txt, .html, .jsonl, RSS/Atom feeds, WARC (and any of them gzipped), folders
     recursively. Articles already stored are skipped; a killed run can simply be re-run.
 
+    Annotation can run on several processes or machines (--workers, --dask); deduplication,
+    stories and the database stay in this process, in input order, so the database is
+    the same however many workers there are. See docs/scaling.md.
+
     Example: [bold]tidings add --db news.duckdb examples/[/bold]
     """
+    from tidings.distributed import DistributedError, choose_workers, open_annotator
     from tidings.ingest import read_paths
     from tidings.process import add_articles
 
@@ -40,8 +55,16 @@ def add(
     with store, Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                          TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("processing articles", total=None)
-        summary = add_articles(store, read_paths(paths, on_error),
-                               on_progress=lambda n: progress.advance(task, n), batch_size=batch_size)
+        articles = read_paths(paths, on_error)
+        if workers is None:
+            workers, articles = choose_workers(articles, dask)
+        try:
+            with open_annotator(workers, dask) as annotator:
+                summary = add_articles(store, articles, on_progress=lambda n: progress.advance(task, n),
+                                       batch_size=batch_size, on_error=on_error, annotator=annotator)
+        except DistributedError as e:
+            err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from e
         stats = store.stats()
     summary.skipped = skipped
     err.print(

@@ -1,0 +1,139 @@
+"""`tidings add` on Dask: real LocalClusters on 127.0.0.1, the real spaCy model on every
+worker, real DuckDB files. N workers must write exactly the database one process writes."""
+import subprocess
+import sys
+
+import dask
+import pytest
+from conftest import ROOT, dump_db
+from distributed import Client, LocalCluster
+from news_stream import articles, write_stream
+from worker_crash import CrashOnTask
+
+from tidings.distributed import AUTO_MIN_ARTICLES, LOCAL_ONLY, DaskAnnotator, choose_workers, cores
+from tidings.ingest import read_paths
+from tidings.process import add_articles
+from tidings.records import Article
+from tidings.store import Store
+
+BATCH = 2  # small batches: many in flight at once, repeats admitted while their original is out
+
+
+def tidings(*args, check=True):
+    proc = subprocess.run([sys.executable, "-m", "tidings", *map(str, args)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=900)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"tidings {' '.join(map(str, args))} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
+    return proc
+
+
+def local_cluster(workers: int = 2) -> LocalCluster:
+    return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", **LOCAL_ONLY)
+
+
+def run_add(db, source, annotator=None, exclude: set[str] = frozenset(), **options) -> list[str]:
+    errors: list[str] = []
+    stream = (a for a in read_paths([str(source)], errors.append) if a.external_id not in exclude)
+    with Store(db) as store:
+        add_articles(store, stream, batch_size=BATCH, on_error=errors.append, annotator=annotator, **options)
+    return errors
+
+
+@pytest.fixture(scope="module")
+def stream(tmp_path_factory):
+    path = tmp_path_factory.mktemp("stream") / "stream.jsonl"
+    write_stream(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def serial(stream, tmp_path_factory):
+    """The database one process writes."""
+    db = tmp_path_factory.mktemp("serial") / "serial.duckdb"
+    assert run_add(db, stream) == []
+    return dump_db(db)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with local_cluster() as c:
+        yield c
+
+
+def test_two_workers_write_the_database_one_process_writes(stream, serial, tmp_path):
+    db = tmp_path / "two.duckdb"
+    proc = tidings("add", "--db", db, "--batch-size", BATCH, "--workers", 2, stream)
+    assert "added" in proc.stderr and "Traceback" not in proc.stderr
+    assert dump_db(db) == serial
+
+
+def test_a_running_scheduler_by_address(stream, serial, cluster, tmp_path):
+    db = tmp_path / "remote.duckdb"
+    tidings("add", "--db", db, "--batch-size", BATCH, "--dask", cluster.scheduler_address, stream)
+    assert dump_db(db) == serial
+
+
+def test_articles_in_flight_are_bounded(stream, serial, cluster, tmp_path):
+    """The writing process reads ahead only as far as the window of batches it keeps submitted,
+    and does read ahead (the workers get work while it writes)."""
+    read = written = 0
+    lead: list[int] = []
+
+    def counted(source):
+        nonlocal read
+        for a in read_paths([str(source)], print):
+            read += 1
+            yield a
+
+    def progress(n):
+        nonlocal written
+        written += n
+        lead.append(read - written)
+
+    with Client(cluster) as client, Store(tmp_path / "t.duckdb") as store:
+        annotator = DaskAnnotator(client, in_flight=3)
+        add_articles(store, counted(stream), batch_size=BATCH, annotator=annotator, on_progress=progress)
+    assert written == len(articles())
+    assert max(lead) <= 3 * BATCH and max(lead) > BATCH
+    assert dump_db(tmp_path / "t.duckdb") == serial
+
+
+def test_a_worker_that_dies_mid_batch_loses_nothing(stream, serial, tmp_path):
+    marker = tmp_path / "crashed-once"
+    with local_cluster() as c, Client(c) as client:
+        client.register_plugin(CrashOnTask("tidings-annotate", once_marker=str(marker)))
+        errors = run_add(tmp_path / "t.duckdb", stream, annotator=DaskAnnotator(client))
+    assert marker.exists()  # a worker did die, holding a batch
+    assert errors == []
+    assert dump_db(tmp_path / "t.duckdb") == serial
+
+
+def test_an_article_that_kills_every_worker_is_reported_and_the_rest_stored(stream, tmp_path):
+    records = articles()
+    poison = records[4]  # first of its batch, so the batch's task key names it
+    poison_id = Article.from_text(poison["text"]).id
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        with local_cluster() as c, Client(c) as client:
+            client.register_plugin(CrashOnTask(poison_id))
+            errors = run_add(tmp_path / "t.duckdb", stream, annotator=DaskAnnotator(client))
+    assert len(errors) == 1 and poison["url"] in errors[0] and "crashed every worker" in errors[0]
+    without = tmp_path / "without.duckdb"
+    run_add(without, stream, exclude={poison["id"]})
+    assert dump_db(tmp_path / "t.duckdb") == dump_db(without)
+
+
+def test_an_unreachable_scheduler_is_one_clear_line(stream, tmp_path):
+    proc = tidings("add", "--db", tmp_path / "t.duckdb", "--dask", "tcp://127.0.0.1:9", stream, check=False)
+    assert proc.returncode == 2
+    assert "tcp://127.0.0.1:9" in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_default_workers_start_a_cluster_only_for_long_inputs():
+    short = [Article.from_text(f"Short item number {i}.") for i in range(AUTO_MIN_ARTICLES)]
+    n, passed_on = choose_workers(iter(short))
+    assert n == 1 and list(passed_on) == short
+    long = short + [Article.from_text("One more item.")]
+    n, passed_on = choose_workers(iter(long))
+    assert n == cores() and list(passed_on) == long
+    assert choose_workers(iter(short), dask="local")[0] == cores()
