@@ -1,7 +1,10 @@
 """`tidings add` on Dask: real LocalClusters on 127.0.0.1, the real spaCy model on every
 worker, real DuckDB files. N workers must write exactly the database one process writes."""
+import os
 import subprocess
 import sys
+import textwrap
+import time
 
 import dask
 import pytest
@@ -120,6 +123,54 @@ def test_an_article_that_kills_every_worker_is_reported_and_the_rest_stored(stre
     without = tmp_path / "without.duckdb"
     run_add(without, stream, exclude={poison["id"]})
     assert dump_db(tmp_path / "t.duckdb") == dump_db(without)
+
+
+KILLED_WRITER = textwrap.dedent("""
+    import json, os, sys
+    from tidings.distributed import open_annotator
+    from tidings.ingest import read_paths
+    from tidings.process import add_articles
+    from tidings.store import Store
+
+    def killed_after(articles, n, annotator):
+        for i, a in enumerate(articles):
+            if i == n:
+                pids = annotator.client.run(os.getpid)
+                with open(sys.argv[3], "w") as f:
+                    json.dump(list(pids.values()), f)
+                os._exit(137)  # like a SIGKILL: no cleanup, the open transaction is never committed
+            yield a
+
+    if __name__ == "__main__":
+        with Store(sys.argv[1]) as store, open_annotator(2) as annotator:
+            add_articles(store, killed_after(read_paths([sys.argv[2]], print), 14, annotator), batch_size=2,
+                         annotator=annotator)
+""")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_killed_writer_leaves_no_workers_and_resumes_to_the_same_database(stream, serial, tmp_path):
+    script, pids_file, db = tmp_path / "killed.py", tmp_path / "pids.json", tmp_path / "t.duckdb"
+    script.write_text(KILLED_WRITER)
+    proc = subprocess.run([sys.executable, str(script), str(db), str(stream), str(pids_file)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert proc.returncode == 137, proc.stderr[-3000:]
+    partial = dump_db(db)
+    assert 0 < len(partial["articles"]) < len(serial["articles"])
+    pids = __import__("json").loads(pids_file.read_text())
+    deadline = time.monotonic() + 60
+    while any(map(_alive, pids)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not any(map(_alive, pids)), "worker processes outlived their killed writer"
+    tidings("add", "--db", db, "--batch-size", BATCH, "--workers", 2, stream)
+    assert dump_db(db) == serial
 
 
 def test_an_unreachable_scheduler_is_one_clear_line(stream, tmp_path):

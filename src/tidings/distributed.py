@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 LOCAL = "local"                  # `--dask local`: start a LocalCluster on this machine
-CONNECT_TIMEOUT = "20s"          # to reach a scheduler given by address
+CONNECT_TIMEOUT = "10s"          # to reach a scheduler given by address (Dask retries within it)
 WORKER_WAIT_SECONDS = 60         # for the first worker of a scheduler given by address
 # Left to itself, `add` starts a local cluster only for an input longer than this: starting
 # one and loading the model on each worker takes several seconds (docs/scaling.md), which

@@ -12,7 +12,7 @@ from rich.progress import (
 )
 
 from tidings.cli.app import DbOption, app, err, open_store
-from tidings.distributed import AUTO_MIN_ARTICLES
+from tidings.distributed import AUTO_MIN_ARTICLES, cores
 
 
 @app.command()
@@ -23,12 +23,14 @@ def add(
     workers: int = typer.Option(
         None, "--workers", min=1, show_default=False,
         help="Processes that annotate. 1: everything in this process. N > 1: a local Dask cluster of N "
-        f"processes. Default: one per core when the input holds more than {AUTO_MIN_ARTICLES} articles "
-        "(a cluster takes seconds to start, which small inputs would not win back), else 1."),
+        f"processes. Default: one per core (here {cores()}) when the input holds more than "
+        f"{AUTO_MIN_ARTICLES} articles, else 1: a cluster and a model per worker take seconds to start, "
+        "which small inputs would not win back."),
     dask: str = typer.Option(
         None, "--dask", metavar="ADDRESS",
-        help="Annotate on a running Dask cluster (its scheduler's address, e.g. tcp://10.0.0.5:8786; its "
-        "workers need `pip install tidings`), or 'local' to start one here with --workers processes."),
+        help="Annotate on a running Dask cluster: its scheduler's address, e.g. tcp://10.0.0.5:8786 (its "
+        "workers need `pip install tidings`; --workers does not apply), or 'local' to start one here with "
+        "--workers processes (default one per core)."),
 ) -> None:
     """Ingest and process news into the database (incremental and idempotent).
 
