@@ -70,15 +70,24 @@ class BatchResult:
 
 
 def annotate_batch(articles: list[Article]) -> BatchResult:
-    """The per-article work of `tidings add` for one batch, wherever it runs."""
+    """The per-article work of `tidings add` for one batch, wherever it runs.
+
+    Sentences and keywords only feed the story features, so they stay here: what goes back
+    to the writing process is what it stores and compares. The batch runs in a spaCy memory
+    zone, so the strings its texts add to the vocabulary are dropped after it and a
+    long-running worker does not grow (records hold plain Python strings)."""
     from tidings.analysis import annotate_articles
     from tidings.ingest.dedup import signature
+    from tidings.nlp.pipeline import load_nlp
     from tidings.stories import features_of
 
     result = BatchResult()
-    result.annotated = list(annotate_articles(articles, on_error=result.errors.append))
+    with load_nlp().memory_zone():
+        result.annotated = list(annotate_articles(articles, on_error=result.errors.append))
     result.signatures = [signature(a.article.text) for a in result.annotated]
     result.features = [features_of(a) for a in result.annotated]
+    for a in result.annotated:
+        a.sentences, a.keywords = [], []
     return result
 
 
