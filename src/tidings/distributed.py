@@ -10,8 +10,8 @@ process and take the results in input order, so N workers write the same databas
 Dask does the distributing: no queue, scheduler or RPC of our own. The writing process
 keeps at most `in_flight` batches submitted (back-pressure: memory stays flat however long
 the input). A worker that dies is replaced and its task rerun by Dask; a batch whose task
-keeps killing workers (`KilledWorker`) is split into one task per article, so only the
-article that kills a worker is lost, and it is reported by name.
+keeps killing workers (`KilledWorker`) is retried one article at a time, so only the
+article that kills workers is lost, and it is reported by name.
 
 Each worker loads the spaCy model once (`nlp.pipeline.load_nlp` is cached per process);
 workers need only `pip install tidings` of the same version.
@@ -153,19 +153,31 @@ class DaskAnnotator:
         try:
             return future.result()
         except KilledWorker:
-            if len(articles) == 1:
-                return BatchResult(errors=[f"{_label(articles[0])}: not annotated: it crashed every worker that "
-                                           "tried it"])
             return self._one_by_one(articles)
         finally:
             future.release()
 
     def _one_by_one(self, articles: list[Article]) -> BatchResult:
-        """A batch that kept killing workers, retried one task per article."""
-        futures = [self._submit([a]) for a in articles]
+        """A batch whose task kept killing workers, retried one article at a time, so that
+        no other article of it shares a worker with the one that kills them. An article
+        is given up only when its own task kills workers twice over (Dask's
+        `allowed-failures` each time): a task that was only queued beside a crashing one
+        gets a second chance."""
+        from distributed import KilledWorker
+
         result = BatchResult()
-        for article, future in zip(articles, futures):
-            result.extend(self._collect([article], future))
+        for article in articles:
+            for attempt in (1, 2):
+                future = self._submit([article])
+                try:
+                    result.extend(future.result())
+                    break
+                except KilledWorker:
+                    if attempt == 2:
+                        result.errors.append(f"{_label(article)}: not annotated: it crashed every worker that "
+                                             "tried it")
+                finally:
+                    future.release()
         return result
 
 

@@ -2,14 +2,15 @@
 
 Three steps per batch, always in input order:
 
-1. `_admit` (writing process): exact duplicates of an article already stored, or earlier in
-   the run, are dropped before any NLP work; only their new source paths are kept.
+1. `_Admission` (writing process): exact duplicates of an article already stored, or
+   earlier in the run, are dropped before any NLP work; only their new source paths are
+   kept.
 2. annotate and code, sign and describe for clustering (`distributed.annotate_batch`):
    in this process, or on Dask workers when an annotator from `tidings.distributed` is
    given. Only records cross over.
-3. `_write` (writing process): near-duplicate lookup, story clustering, event fusion, and
-   one bulk write of the whole batch, its fused events and the clusterer's state in one
-   transaction (`Store.write_batch`).
+3. `_Writer` (writing process): near-duplicate lookup, story clustering, event fusion,
+   and one bulk write of the whole batch, its fused events and the clusterer's state in
+   one transaction (`Store.write_batch`).
 
 Steps 1 and 3 depend only on the input order and on what the store held at the start, so
 the database is the same however step 2 is spread out. A run killed half-way loses only
@@ -18,6 +19,7 @@ committed is skipped in step 1.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -29,6 +31,8 @@ from tidings.store.db import Batch, StoredArticle, mention_id
 
 if TYPE_CHECKING:
     from tidings.distributed import Annotator, BatchResult
+    from tidings.ingest.dedup import NearDuplicateIndex
+    from tidings.stories import StoryClusterer
 
 BATCH_SIZE = 64
 CLUSTER_STATE = "story_clusterer"
@@ -62,12 +66,16 @@ def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 
 class _Admission:
-    """Step 1: which articles of each batch are new. Ids admitted in this run are remembered,
-    so a copy is a duplicate even while its original is still being annotated elsewhere."""
+    """Step 1: which articles of each batch are new.
+
+    An article admitted but not yet written is in flight (on a worker, or in a batch
+    waiting to be written); a copy of it met meanwhile is a duplicate, and its sources
+    are written with the original (`settle`), as they would be had the original been
+    stored already."""
 
     def __init__(self, store: Store, summary: AddSummary):
         self.store, self.summary = store, summary
-        self.admitted: set[str] = set()
+        self.in_flight: dict[str, list[str]] = {}   # id -> sources of copies met while in flight
 
     def __call__(self, batch: list[Article]) -> _Admitted:
         firsts: dict[str, Article] = {}
@@ -77,11 +85,20 @@ class _Admission:
                 self.summary.duplicates += 1
             else:
                 firsts[a.id] = a
-        known = self.store.known_ids(firsts) | (self.admitted & firsts.keys())
-        self.summary.duplicates += len(known)
-        new = [a for i, a in firsts.items() if i not in known]
-        self.admitted.update(a.id for a in new)
+        flying = firsts.keys() & self.in_flight.keys()
+        for i in flying:
+            self.in_flight[i].extend(firsts[i].sources)
+        known = self.store.known_ids(firsts.keys() - flying)
+        self.summary.duplicates += len(known) + len(flying)
+        new = [a for i, a in firsts.items() if i not in known and i not in flying]
+        self.in_flight.update((a.id, []) for a in new)
         return _Admitted(len(batch), new, [(i, s) for i in known for s in firsts[i].sources])
+
+    def settle(self, admitted: _Admitted, result: "BatchResult") -> list[tuple[str, str]]:
+        """A batch is about to be written: its articles leave the flight; the sources of
+        their copies go with those that were annotated (the others are not stored)."""
+        copies = {a.id: self.in_flight.pop(a.id) for a in admitted.new}
+        return [(a.article.id, s) for a in result.annotated for s in copies[a.article.id]]
 
 
 def _article_meta(a: Article) -> Article:
@@ -93,17 +110,25 @@ class _Writer:
     """Step 3: near duplicates, stories, fusion and the bulk write, for one batch at a time."""
 
     def __init__(self, store: Store, summary: AddSummary):
-        from tidings.ingest.dedup import NearDuplicateIndex
-        from tidings.stories import StoryClusterer
-
         self.store, self.summary = store, summary
-        self.near = NearDuplicateIndex.from_pairs(store.signatures())
-        state = store.get_state(CLUSTER_STATE)
-        self.clusterer = StoryClusterer.from_state(state) if state else StoryClusterer()
         self.seq = store.next_seq()
 
-    def __call__(self, admitted: _Admitted, result: "BatchResult") -> None:
-        batch = Batch(sources=admitted.sources)
+    @functools.cached_property
+    def near(self) -> "NearDuplicateIndex":
+        """Loaded on the first new article: a re-run of stored input never needs it."""
+        from tidings.ingest.dedup import NearDuplicateIndex
+
+        return NearDuplicateIndex.from_pairs(self.store.signatures())
+
+    @functools.cached_property
+    def clusterer(self) -> "StoryClusterer":
+        from tidings.stories import StoryClusterer
+
+        state = self.store.get_state(CLUSTER_STATE)
+        return StoryClusterer.from_state(state) if state else StoryClusterer()
+
+    def __call__(self, admitted: _Admitted, result: "BatchResult", copy_sources: list[tuple[str, str]]) -> None:
+        batch = Batch(sources=admitted.sources + copy_sources)
         new_mentions: list[EventMention] = []
         for annotated, sig, features in zip(result.annotated, result.signatures, result.features):
             a = annotated.article
@@ -116,8 +141,9 @@ class _Writer:
             new_mentions.extend(annotated.events)
             batch.articles.append(StoredArticle(annotated, story, sig, self.seq))
             self.seq += 1
-        batch.events = self._fuse(batch.stories, batch.articles, new_mentions)
-        batch.state[CLUSTER_STATE] = self.clusterer.state()
+        if batch.articles:  # a batch of repeats changes neither events nor stories
+            batch.events = self._fuse(batch.stories, batch.articles, new_mentions)
+            batch.state[CLUSTER_STATE] = self.clusterer.state()
         self.store.write_batch(batch)
         self.summary.added += len(batch.articles)
 
@@ -171,7 +197,7 @@ def add_articles(
             if on_error is None:
                 raise RuntimeError(line)
             on_error(line)
-        write(batch, result)
+        write(batch, result, admit.settle(batch, result))
         if on_progress:
             on_progress(batch.read)
     summary.events = store.stats()["events"]
