@@ -2,6 +2,12 @@
 several outlets, a syndicated copy, exact repeats far apart, and articles with events."""
 import json
 
+import pytest
+
+from tidings.ingest import read_paths
+from tidings.process import add_articles
+from tidings.store import Store
+
 # (date, title, three tellings by three outlets, each in its own words)
 STORIES = [
     ("2024-05-06", "Kenya and Uganda sign a rail deal", [
@@ -65,3 +71,21 @@ def write_stream(path, records: list[dict] | None = None) -> None:
     with open(path, "w", encoding="utf-8") as f:
         for r in records if records is not None else articles():
             f.write(json.dumps(r) + "\n")
+
+
+@pytest.fixture(scope="module")
+def stream(tmp_path_factory):
+    """The stream as a JSON Lines file."""
+    path = tmp_path_factory.mktemp("stream") / "stream.jsonl"
+    write_stream(path)
+    return path
+
+
+def add_file(db, source, exclude=frozenset(), **options):
+    """`add_articles` on a JSON Lines file (leaving out the records whose id is in `exclude`):
+    (summary, every line reported through on_error)."""
+    errors: list[str] = []
+    articles = (a for a in read_paths([str(source)], errors.append) if a.external_id not in exclude)
+    with Store(db) as store:
+        summary = add_articles(store, articles, on_error=errors.append, **options)
+    return summary, errors

@@ -1,5 +1,6 @@
 """`tidings add` on Dask: real LocalClusters on 127.0.0.1, the real spaCy model on every
 worker, real DuckDB files. N workers must write exactly the database one process writes."""
+import json
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import dask
 import pytest
 from conftest import ROOT, dump_db
 from distributed import Client, LocalCluster
-from news_stream import articles, write_stream
+from news_stream import add_file, articles, stream  # noqa: F401 - stream is a fixture
 from worker_crash import CrashOnTask
 
 from tidings.distributed import AUTO_MIN_ARTICLES, LOCAL_ONLY, DaskAnnotator, choose_workers, cores
@@ -34,19 +35,8 @@ def local_cluster(workers: int = 2) -> LocalCluster:
     return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", **LOCAL_ONLY)
 
 
-def run_add(db, source, annotator=None, exclude: set[str] = frozenset(), **options) -> list[str]:
-    errors: list[str] = []
-    stream = (a for a in read_paths([str(source)], errors.append) if a.external_id not in exclude)
-    with Store(db) as store:
-        add_articles(store, stream, batch_size=BATCH, on_error=errors.append, annotator=annotator, **options)
-    return errors
-
-
-@pytest.fixture(scope="module")
-def stream(tmp_path_factory):
-    path = tmp_path_factory.mktemp("stream") / "stream.jsonl"
-    write_stream(path)
-    return path
+def run_add(db, source, **options) -> list[str]:
+    return add_file(db, source, batch_size=BATCH, **options)[1]
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +154,7 @@ def test_a_killed_writer_leaves_no_workers_and_resumes_to_the_same_database(stre
     assert proc.returncode == 137, proc.stderr[-3000:]
     partial = dump_db(db)
     assert 0 < len(partial["articles"]) < len(serial["articles"])
-    pids = __import__("json").loads(pids_file.read_text())
+    pids = json.loads(pids_file.read_text())
     deadline = time.monotonic() + 60
     while any(map(_alive, pids)) and time.monotonic() < deadline:
         time.sleep(0.5)

@@ -2,26 +2,15 @@
 the real spaCy model and real DuckDB files."""
 import pytest
 from conftest import dump_db
-from news_stream import articles, write_stream
+from news_stream import add_file, articles, stream, write_stream  # noqa: F401 - stream is a fixture
 
-from tidings.ingest import read_paths
-from tidings.process import add_articles
 from tidings.store import Store
 
 
 def run_add(db, source, **options):
-    errors: list[str] = []
-    with Store(db) as store:
-        summary = add_articles(store, read_paths([str(source)], errors.append), on_error=errors.append, **options)
+    summary, errors = add_file(db, source, **options)
     assert errors == []
     return summary
-
-
-@pytest.fixture(scope="module")
-def stream(tmp_path_factory):
-    path = tmp_path_factory.mktemp("stream") / "stream.jsonl"
-    write_stream(path)
-    return path
 
 
 @pytest.fixture(scope="module")
