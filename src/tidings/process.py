@@ -54,8 +54,10 @@ def add_articles(
     articles: Iterable[Article],
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    on_error: Callable[[str], None] | None = None,
 ) -> AddSummary:
-    """Process a stream of articles into the store; returns what happened."""
+    """Process a stream of articles into the store; returns what happened. An article that
+    cannot be annotated is reported through `on_error` and left out (raised without it)."""
     from tidings.analysis import annotate_articles
     from tidings.ingest.dedup import NearDuplicateIndex, signature
     from tidings.stories import StoryClusterer, features_of, fuse_events
@@ -76,7 +78,7 @@ def add_articles(
                 a.duplicate_of = near.add(a.id, signatures[a.id])
                 summary.near_duplicates += a.duplicate_of is not None
             touched: set[str] = set()
-            for annotated in annotate_articles(new):
+            for annotated in annotate_articles(new, on_error=on_error):
                 a = annotated.article
                 story = clusterer.assign(features_of(annotated))
                 touched.add(story)

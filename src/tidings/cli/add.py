@@ -11,7 +11,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from tidings.cli.app import DbOption, app, err, open_store
+from tidings.cli.app import EXIT_NOTHING_READ, DbOption, app, err, open_store, report_skipped
 
 
 @app.command()
@@ -24,6 +24,9 @@ def add(
 
     Reads .txt, .html, .jsonl, RSS/Atom feeds, WARC (and any of them gzipped), folders
     recursively. Articles already stored are skipped; a killed run can simply be re-run.
+    Each input that cannot be read (a file, line, feed entry, WARC record, or an article
+    that cannot be annotated) is named on stderr and skipped; the rest is stored. Exit
+    status: 0 done, 1 nothing could be read, 2 database not usable, 3 unexpected error.
 
     Example: [bold]tidings add --db news.duckdb examples/[/bold]
     """
@@ -34,21 +37,22 @@ def add(
 
     def on_error(line: str) -> None:
         skipped.append(line)
-        err.print(f"[yellow]skipped:[/yellow] {line}", highlight=False)
+        report_skipped(line)
 
     store = open_store(db, read_only=False)
     with store, Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                          TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("processing articles", total=None)
         summary = add_articles(store, read_paths(paths, on_error),
-                               on_progress=lambda n: progress.advance(task, n), batch_size=batch_size)
+                               on_progress=lambda n: progress.advance(task, n), batch_size=batch_size,
+                               on_error=on_error)
         stats = store.stats()
     summary.skipped = skipped
     err.print(
         f"read {summary.read} articles: {summary.added} added, {summary.duplicates} duplicates, "
         f"{summary.near_duplicates} near-duplicates, {len(skipped)} inputs skipped; "
         f"database {db}: {stats['articles']} articles, {stats['stories']} stories, {stats['events']} events",
-        highlight=False,
+        highlight=False, markup=False, soft_wrap=True,
     )
-    if summary.read == 0 and skipped:
-        raise typer.Exit(1)
+    if skipped and summary.added == 0 and summary.duplicates == 0:
+        raise typer.Exit(EXIT_NOTHING_READ)
