@@ -11,6 +11,7 @@ since nothing here seeks.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
@@ -31,8 +32,12 @@ _NEXT_RECORD = b"\r\n\r\n" + RECORD_START
 _CHUNK = 1 << 16
 _PAGE_TYPES = (b"response", b"resource")
 
+# warcio logs what it repairs in a record (spaces in a URI ...) straight to stderr, where
+# no line may go unnamed; the records it cannot read are named here instead.
+logging.getLogger("warcio").setLevel(logging.CRITICAL)
 
-class _Broken(Exception):
+
+class _Broken(IngestError):
     """A record whose framing is wrong; reading resumes at the next record start."""
 
 
@@ -40,7 +45,7 @@ class _NoHeader(_Broken):
     """Bytes where a record should start that do not start one."""
 
 
-class _Truncated(Exception):
+class _Truncated(IngestError):
     """The stream ends inside a record."""
 
 
@@ -231,6 +236,8 @@ def _frame(reader: _Reader, where: str) -> _Record:
     if not length.isdigit():
         shown = length.decode("ascii", "backslashreplace")[:20] or "missing"
         raise _Broken(f"Content-Length {shown} is not a number of bytes")
+    if fields.get(b"warc-type") in _PAGE_TYPES and not fields.get(b"warc-target-uri"):
+        raise _Broken(f"a {fields[b'warc-type'].decode()} record without a WARC-Target-URI")
     keep = MAX_WARC_RECORD_BYTES if fields.get(b"warc-type") in _PAGE_TYPES else 0
     content, head = reader.read_content(int(length), keep)
     end = reader.fill(4)
