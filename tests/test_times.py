@@ -345,3 +345,30 @@ def test_easter_and_the_feasts_counted_from_it(nlp):
 def test_the_week_of_a_feast(nlp):
     assert value(nlp, "Pilgrims gathered as Easter Week began.", "Easter Week", "2000-04-16") == "2000-W16"
     assert value(nlp, "Sales were strong in Christmas week.", "Christmas week", "2000-01-10") == "1999-W51"
+
+
+# ---------------------------------------------------------------- clauses without a tense of their own
+
+def test_a_clause_without_tense_takes_the_tense_above_it(nlp):
+    # published on a Friday: "is to resume" is an arrangement ahead
+    assert value(nlp, "The exchange said the shares are to resume trading Tuesday.", "Tuesday",
+                 "2024-07-12") == "2024-07-16"
+    # a participle hanging from a conditional clause lies ahead with it
+    assert value(nlp, "The carrier said two new routes would open in spring, with the second flying each "
+                      "Thursday from August 6.", "August 6", "2024-02-13") == "2024-08-06"
+    # "were the first to join" is no arrangement: the joining is behind
+    assert value(nlp, "The first states to join the pact on Friday were Chad and Mali.", "Friday",
+                 "2024-07-13") == "2024-07-12"
+
+
+def test_a_plan_made_in_the_past_perfect_lies_behind(nlp):
+    # published on a Monday: the offer that had been due to expire Friday expired last Friday
+    assert value(nlp, "The offer had been scheduled to expire at midnight Friday, but it was extended.",
+                 "midnight Friday", "2024-07-15") == "2024-07-12T24:00"
+
+
+def test_an_infinitive_under_a_past_verb_takes_the_nearest_reading(nlp):
+    # the buying follows the agreeing: in early November, "in February" is the coming one
+    assert value(nlp, "The bank agreed to buy the insurer's fund unit in February.", "February",
+                 "2024-11-02") == "2025-02"
+    assert value(nlp, "The minister declined to comment on Monday.", "Monday") == "2024-07-08"

@@ -143,9 +143,9 @@ def find_candidates(doc: Doc | None, text: str) -> list[Candidate]:
 # ---------------------------------------------------------------- tense
 
 @functools.lru_cache(maxsize=1)
-def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     lex = lexicon()
-    return (frozenset(lex.words("futureaux")), frozenset(lex.words("futurehead")), frozenset(lex.words("sayverb")),
+    return (frozenset(lex.words("futureaux")), frozenset(lex.words("sayverb")),
             frozenset(lex.words("conditionalaux")), frozenset(lex.words("planverb")))
 
 
@@ -165,16 +165,30 @@ def clause_tense(span: Span) -> str | None:
     """past, pluperfect, perfect, future, planned, conditional, progressive, present, say (a
     present verb of saying) or None, from the verb governing the expression and its auxiliaries."""
     verb = governing_verb(span)
-    if verb is None:
-        return None
-    future_aux, future_heads, say_verbs, conditional_aux, plan_verbs = _cues()
+    return verb_tense(verb, span.start) if verb is not None else None
+
+
+# the tenses an infinitive takes from the verb above it ("is to resume trading Tuesday",
+# "would have to pay by Friday"); under any other ("agreed to buy", "is trying to sell") its
+# act follows that verb's, on either side of the anchor
+INFINITIVE_TAKES = frozenset({"future", "conditional", "planned", "present"})
+
+
+def verb_tense(verb: Token, at: int, depth: int = 0) -> str | None:
+    """The tense of the clause of `verb` (the time expression starts at token `at`).
+
+    A clause without a tense of its own ("to resume trading Tuesday", "with the third flight
+    departing from August 6") takes the tense of the clause it hangs from: "is to resume"
+    lies ahead, "would leave ..., with the third departing" ahead; under a past verb an
+    infinitive's act follows it, on either side of the anchor ("agreed to buy it in February")."""
+    future_aux, say_verbs, conditional_aux, plan_verbs = _cues()
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {a.lower_ for a in auxes}
     if words & future_aux and not ("going" in words and not any(a.lower_ == "to" for a in auxes)):
         return "future"
     if any(a.tag_ == "VBD" and a.lemma_ == "have" for a in auxes):
         return "pluperfect"           # "had been due to expire Friday"
-    if verb.lemma_.lower() in plan_verbs and verb.i < span.start and verb.dep_ not in ("acl", "amod"):
+    if verb.lemma_.lower() in plan_verbs and verb.i < at and verb.dep_ not in ("acl", "amod"):
         return "planned"              # "scheduled a news conference Thursday": what is planned lies ahead
     if any(a.tag_ == "MD" for a in auxes):
         return "conditional" if words & conditional_aux else "modal"   # would: ahead; could, may: unknown
@@ -182,7 +196,9 @@ def clause_tense(span: Span) -> str | None:
     head = verb
     for _ in range(3):
         if any(c.lower_ == "to" and c.dep_ == "aux" for c in head.children) and head.head is not head and (
-                head.head.lemma_.lower() in future_heads or head.head.lower_ in future_heads):
+                _future_head(head.head, head)):
+            if any(a.tag_ == "VBD" and a.lemma_ == "have" for a in head.head.children if a.dep_ in ("aux", "auxpass")):
+                return "pluperfect"   # "had been scheduled to expire Friday"
             return "future"
         if head.dep_ not in ("xcomp", "ccomp", "advcl") or head.head is head:
             break
@@ -198,9 +214,31 @@ def clause_tense(span: Span) -> str | None:
         return "progressive"
     if verb.tag_ in ("VBZ", "VBP") or (verb.tag_ == "VB" and any(a.tag_ in ("VBZ", "VBP") for a in auxes)):
         return "say" if verb.lemma_.lower() in say_verbs else "present"
+    untensed = (verb.tag_ == "VB" and "to" in words) or (verb.tag_ == "VBG" and not auxes)
+    if untensed and depth < 3 and verb.head is not verb:
+        above = verb.head
+        while above.pos_ not in ("VERB", "AUX") and above.head is not above and above.dep_ not in ("ROOT",):
+            above = above.head        # "ready to leave Tuesday": through the adjective to its verb
+        if above.pos_ in ("VERB", "AUX") and above is not verb:
+            tense = verb_tense(above, at, depth + 1)
+            if verb.tag_ == "VBG" or tense in INFINITIVE_TAKES:
+                return tense
+            if tense is not None:
+                return "infinitive"   # "agreed to buy it in February": after the agreeing, either side of now
     if verb.tag_ == "VB" and "to" in words:
-        return "infinitive"           # "is to resume trading Tuesday", "ready to leave Tuesday"
+        return "infinitive"           # "to resume trading Tuesday" with nothing above it
     return None
+
+
+def _future_head(verb: Token, infinitive: Token) -> bool:
+    """Whether `verb` puts its to-infinitive ahead ("plans to meet", "is to resume")."""
+    lex = lexicon()
+    word = verb.lemma_.lower() if lex.get("futurehead", verb.lemma_) is not None else verb.lower_
+    if lex.get("futurehead", word) is None:
+        return False
+    if lex.flagged("futurehead", word, "present"):
+        return verb.tag_ in ("VBZ", "VBP") and infinitive.i == verb.i + 2
+    return True
 
 
 # which way each tense moves an expression from the anchor (0: the nearest reading; no
