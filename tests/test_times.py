@@ -372,3 +372,28 @@ def test_an_infinitive_under_a_past_verb_takes_the_nearest_reading(nlp):
     assert value(nlp, "The bank agreed to buy the insurer's fund unit in February.", "February",
                  "2024-11-02") == "2025-02"
     assert value(nlp, "The minister declined to comment on Monday.", "Monday") == "2024-07-08"
+
+
+# ---------------------------------------------------------------- quarters of earnings reports
+
+def test_a_quarter_named_by_its_end(nlp):
+    # a fiscal quarter ended July 31 runs from May to July: mostly the second calendar quarter
+    assert value(nlp, "In the quarter ended July 31, the retailer lost $2 million.", "the quarter",
+                 "2023-10-30") == "2023-Q2"
+    assert value(nlp, "Profit for the quarter ended Sept. 30 doubled.", "the quarter", "2023-10-30") == "2023-Q3"
+
+
+def test_the_year_ago_quarter_is_one_expression(nlp):
+    found = times(nlp, "In the year-earlier third quarter, the bank earned $4 million. For the quarter a year "
+                       "ago, the insurer lost money.", "2023-10-27")
+    assert found["the year-earlier third quarter"] == ("DATE", "2022-Q3")
+    assert found["the quarter a year ago"] == ("DATE", "2022-Q3")
+    assert value(nlp, "Sales fell in the fourth quarter last year.", "the fourth quarter last year",
+                 "2024-02-01") == "2023-Q4"
+
+
+def test_that_quarter_is_the_quarter_last_named(nlp):
+    found = times(nlp, "The chain lost money in the second quarter of 2021. Results for that quarter included "
+                       "a write-down.", "2023-10-27")
+    assert found["the second quarter of 2021"][1] == "2021-Q2"
+    assert found["that quarter"][1] == "2021-Q2"

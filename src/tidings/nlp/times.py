@@ -507,13 +507,13 @@ def resolve_times(doc: Doc, published: str | None) -> list[TimeRef]:
     return _merge_ranges(info, chosen, anchor, lex)
 
 
-_CALENDAR_VALUE = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
+_CALENDAR_VALUE = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?|-Q([1-4]))?")
 
 
 def _narrated(chosen: list[tuple[Candidate, Value]]) -> None:
     """Resolve 'the following year', 'that day' against the last calendar time mentioned
     before them (the narrative's reference time); without one they stay unresolved."""
-    ref: tuple[int, int | None, int | None] | None = None
+    ref: cal.Reference | None = None
     for k, (cand, value) in enumerate(chosen):
         if value.narrative is not None:
             unit, shift, pod = value.narrative
@@ -524,7 +524,8 @@ def _narrated(chosen: list[tuple[Candidate, Value]]) -> None:
             chosen[k] = (cand, value)
         m = _CALENDAR_VALUE.match(value.value or "")
         if m and value.type in ("DATE", "TIME"):
-            ref = (int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None)
+            ref = (int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None,
+                   int(m.group(4)) if m.group(4) else None)
 
 
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")

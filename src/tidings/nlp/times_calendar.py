@@ -145,9 +145,12 @@ def years_with_weekday(month: int, day: int, weekday: int, latest: int, earliest
             if (d := safe_date(y, month, day)) is not None and d.isoweekday() == weekday]
 
 
-def shift_reference(ref: tuple[int, int | None, int | None], unit: str, shift: int) -> str | None:
-    """A (year, month, day) reference moved by `shift` units, at that unit's granularity."""
-    year, month, day = ref
+Reference = tuple[int, int | None, int | None, int | None]   # year, month, day, quarter
+
+
+def shift_reference(ref: Reference, unit: str, shift: int) -> str | None:
+    """A (year, month, day, quarter) reference moved by `shift` units, at that unit's granularity."""
+    year, month, day, quarter = ref
     if unit == "year":
         return f"{year + shift:04d}"
     if unit == "month" and month:
@@ -159,8 +162,8 @@ def shift_reference(ref: tuple[int, int | None, int | None], unit: str, shift: i
     if unit == "day" and shift == 0:
         # "that same day" after "in October 1998": a day of that month, which one unknown
         return f"{year:04d}-{month:02d}-XX" if month else f"{year:04d}-XX-XX"
-    if unit == "quarter" and month:
-        return quarter_value(year, (month - 1) // 3 + 1, shift)
+    if unit == "quarter" and (quarter or month):
+        return quarter_value(year, quarter or (month - 1) // 3 + 1, shift)   # type: ignore[operator]
     if unit == "decade":
         return f"{year // 10 + shift:03d}"
     return None

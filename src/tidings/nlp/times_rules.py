@@ -340,6 +340,8 @@ def quarter_rule(g: Groups, s: Situation) -> Value | None:
     if s.anchor is None:
         return Value("DATE", f"{s.year:04d}-Q{q}" if s.year else f"XXXX-Q{q}")
     rel = _rel(g) if g.has("rel") else (_rel(g, "rel2") if g.has("rel2") else None)
+    if g.has("yearago"):
+        rel = -1                      # "the year-ago third quarter"
     if rel is not None:
         return Value("DATE", f"{s.anchor.year + rel:04d}-Q{q}", relative=True)
     y = s.anchor.year
@@ -348,10 +350,36 @@ def quarter_rule(g: Groups, s: Situation) -> Value | None:
     return Value("DATE", f"{y:04d}-Q{q}", relative=True)
 
 
+# "the quarter ended July 31", "the three months ending Sept. 30": the quarter is named by its end
+_ENDED = re.compile(r",?\s+(?:which\s+)?end(?:ed|ing)\s+(?P<month>[A-Za-z]+\.?)\s+(?P<day>\d{1,2})\b(?:,?\s+(?P<year>\d{4}))?")
+
+
+def _quarter_ended(g: Groups, s: Situation) -> Value | None:
+    """The calendar quarter holding most of the three months that end on the date after the
+    match: a fiscal quarter ended July 31 (May to July) is the second."""
+    m = _ENDED.match(s.next_text())
+    month = g.lex.get("month", m.group("month")) if m else None
+    if m is None or month is None or s.anchor is None:
+        return None
+    day = int(m.group("day"))
+    year = int(m.group("year")) if m.group("year") else None
+    if year is None:
+        end = cal.safe_date(s.anchor.year, int(month), day)
+        year = s.anchor.year if end is None or end <= s.anchor else s.anchor.year - 1
+    end = cal.safe_date(year, int(month), day)
+    if end is None:
+        return None
+    middle = end - timedelta(days=45)
+    return Value("DATE", cal.quarter_value(middle.year, cal.quarter_of(middle)), relative=m.group("year") is None)
+
+
 @rule("quarter_this")
 def quarter_this(g: Groups, s: Situation) -> Value | None:
     if s.anchor is None:
         return None
+    ended = _quarter_ended(g, s)
+    if ended is not None:
+        return ended
     if any(g.lex.get("rel", w) == "0" for w in norm_key(g.all_text).split()) or s.direction() > 0:
         return Value("DATE", cal.quarter_value(s.anchor.year, cal.quarter_of(s.anchor)), relative=True)
     y, q = _latest_quarter(s.anchor)
