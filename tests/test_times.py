@@ -397,3 +397,22 @@ def test_that_quarter_is_the_quarter_last_named(nlp):
                        "a write-down.", "2023-10-27")
     assert found["the second quarter of 2021"][1] == "2021-Q2"
     assert found["that quarter"][1] == "2021-Q2"
+
+
+# ---------------------------------------------------------------- years of accounts, decades
+
+def test_fiscal_years_named_relatively_and_by_number(nlp):
+    found = times(nlp, "Revenue fell in the latest fiscal year and will grow next financial year, the group said.",
+                  "2023-10-26")
+    assert found["the latest fiscal year"] == ("DATE", "2022")
+    assert found["next financial year"] == ("DATE", "2024")
+    found = times(nlp, "The ministry's FY2024 budget is larger than in fiscal 2022 and the 2021-22 financial year.")
+    assert found["FY2024"] == ("DATE", "2024")
+    assert found["fiscal 2022"] == ("DATE", "2022")
+    assert found["2021-22 financial year"] == ("DATE", "2021", "2022")
+
+
+def test_the_past_decade_over_which_something_happened_is_ten_years(nlp):
+    assert times(nlp, "Prices doubled over the past decade.", "2019-05-02")["the past decade"] == ("DURATION", "P10Y")
+    assert times(nlp, "The city grew faster in the last decade.", "2019-05-02")["the last decade"] == ("DATE", "200")
+    assert times(nlp, "It was the worst war of the past century.")["the past century"] == ("DURATION", "P100Y")

@@ -483,8 +483,35 @@ def rel_unit(g: Groups, s: Situation) -> Value | None:
         return Value("DATE", None)
     if unit == "weekend" and rel == 0:
         return weekend(g, s)
+    if unit in ("decade", "century") and rel and (unit == "century" or g.lex.get("extentprep", s.prev_word())):
+        # "over the past decade" is the last ten years, not the 1970s said in 1989
+        return Value("DURATION", period(1, "10Y" if unit == "decade" else "100Y"))
     value = shift_unit(s.anchor, unit, rel)
     return Value("DATE", value, relative=True) if value else None
+
+
+@rule("fiscal_year")
+def fiscal_year(g: Groups, s: Situation) -> Value | None:
+    """'last fiscal year', 'the latest financial year', 'FY2024', 'fiscal 2023-24': a year of
+    accounts, valued (as TimeML does) by the calendar year it is named by; a year written
+    across two ('2023-24') is a range of both."""
+    first = _year_of(g, "year", "year2")
+    if first is None and g.has("fyy"):
+        first = 2000 + int(g.text("fyy") or 0)
+    if first is not None:
+        end_text = g.text("fyend") or g.text("fyend2")
+        if not end_text:
+            return Value("DATE", f"{first:04d}")
+        end = int(end_text) if len(end_text) == 4 else first // 100 * 100 + int(end_text)
+        if end != first + 1:
+            return None               # "2023-27" is no year of accounts
+        return Value("DATE", f"{first:04d}", f"{end:04d}")
+    rel = _rel(g) if g.has("rel") else _rel(g, "latest")
+    if rel is None:
+        return None
+    if s.anchor is None:
+        return Value("DATE", f"{s.year + rel:04d}" if s.year else None)
+    return Value("DATE", f"{s.anchor.year + rel:04d}", relative=True)
 
 
 @rule("narrative")
