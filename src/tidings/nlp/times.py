@@ -8,24 +8,26 @@ How it works, in one pass over each Doc that spaCy has already parsed:
    `data/times_words.tsv`) are run over the text; where matches overlap the longest wins.
 2. *Anchor*: the publication date; without one, the year is inferred from the text
    (`infer_anchor`: "Monday, July 8" fixes the year to one in which July 8 was a Monday).
-3. *Tense*: the verb governing each expression in the dependency parse says whether it
+3. *Tense* (`times_tense`): the verb governing each expression in the parse says whether it
    lies behind the anchor ("met on Thursday") or ahead of it ("will last until July 19").
-4. *Normalise*: the rule named by the pattern (`times_rules.RULES`) computes the value;
-   ranges ("from Saturday to Monday") become one entry with `value` and `end_value`.
+4. *Normalise*: the rule named by the pattern (`times_rules.RULES`) computes the value.
+5. *Context* (`times_context`): what an expression takes from its neighbours ("the
+   following year" from the year last narrated); ranges ("from Saturday to Monday")
+   become one entry with `value` and `end_value`.
 """
 from __future__ import annotations
 
-import bisect
-import functools
 import re
 from dataclasses import dataclass
 from datetime import date
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from tidings.nlp import times_calendar as cal
-from tidings.nlp.times_grammar import Lexicon, Pattern, lexicon, norm_key, patterns, trigger_words
+from tidings.nlp.times_context import narrated, year_ago_quarters
+from tidings.nlp.times_grammar import Candidate, Lexicon, lexicon, norm_key, patterns, trigger_words
 from tidings.nlp.times_rules import RULES, Groups, Situation, Value
+from tidings.nlp.times_tense import DIRECTION, clause_tense
 from tidings.records import TimeRef
 
 # entities whose words are names, not times ("Theresa May", "The Sunday Times")
@@ -64,14 +66,6 @@ def parse_published(published: str | None) -> date | None:
 
 
 # ---------------------------------------------------------------- finding candidates
-
-@dataclass
-class Candidate:
-    start: int
-    end: int
-    pattern: Pattern
-    match: re.Match[str]
-
 
 _NUMBER_TRIGGER = re.compile(r"(?:1[0-9]|20)\d\d|\d.*[a-z:/-].*|[a-z].*\d.*|['’]\d0s", re.I)
 _SCAN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+|['’]?\d[\w'’:/.-]*")
@@ -140,114 +134,6 @@ def find_candidates(doc: Doc | None, text: str) -> list[Candidate]:
     return out
 
 
-# ---------------------------------------------------------------- tense
-
-@functools.lru_cache(maxsize=1)
-def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
-    lex = lexicon()
-    return (frozenset(lex.words("futureaux")), frozenset(lex.words("sayverb")),
-            frozenset(lex.words("conditionalaux")), frozenset(lex.words("planverb")))
-
-
-def governing_verb(span: Span) -> Token | None:
-    """The nearest verb above the expression in the dependency tree."""
-    tok = span.root
-    for _ in range(12):
-        if tok.pos_ in ("VERB", "AUX") and tok not in span:
-            return tok
-        if tok.head is tok:
-            break
-        tok = tok.head
-    return tok if tok.pos_ in ("VERB", "AUX") else None
-
-
-def clause_tense(span: Span) -> str | None:
-    """past, pluperfect, perfect, future, planned, conditional, progressive, present, say (a
-    present verb of saying) or None, from the verb governing the expression and its auxiliaries."""
-    verb = governing_verb(span)
-    return verb_tense(verb, span.start) if verb is not None else None
-
-
-# the tenses an infinitive takes from the verb above it ("is to resume trading Tuesday",
-# "would have to pay by Friday"); under any other ("agreed to buy", "is trying to sell") its
-# act follows that verb's, on either side of the anchor
-INFINITIVE_TAKES = frozenset({"future", "conditional", "planned", "present"})
-
-
-def verb_tense(verb: Token, at: int, depth: int = 0) -> str | None:
-    """The tense of the clause of `verb` (the time expression starts at token `at`).
-
-    A clause without a tense of its own ("to resume trading Tuesday", "with the third flight
-    departing from August 6") takes the tense of the clause it hangs from: "is to resume"
-    lies ahead, "would leave ..., with the third departing" ahead; under a past verb an
-    infinitive's act follows it, on either side of the anchor ("agreed to buy it in February")."""
-    future_aux, say_verbs, conditional_aux, plan_verbs = _cues()
-    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
-    words = {a.lower_ for a in auxes}
-    if words & future_aux and not ("going" in words and not any(a.lower_ == "to" for a in auxes)):
-        return "future"
-    if any(a.tag_ == "VBD" and a.lemma_ == "have" for a in auxes):
-        return "pluperfect"           # "had been due to expire Friday"
-    if verb.lemma_.lower() in plan_verbs and verb.i < at and verb.dep_ not in ("acl", "amod"):
-        return "planned"              # "scheduled a news conference Thursday": what is planned lies ahead
-    if any(a.tag_ == "MD" for a in auxes):
-        return "conditional" if words & conditional_aux else "modal"   # would: ahead; could, may: unknown
-    # "plans to meet", "is expected to sign", "is due to arrive"
-    head = verb
-    for _ in range(3):
-        if any(c.lower_ == "to" and c.dep_ == "aux" for c in head.children) and head.head is not head and (
-                _future_head(head.head, head)):
-            if any(a.tag_ == "VBD" and a.lemma_ == "have" for a in head.head.children if a.dep_ in ("aux", "auxpass")):
-                return "pluperfect"   # "had been scheduled to expire Friday"
-            return "future"
-        if head.dep_ not in ("xcomp", "ccomp", "advcl") or head.head is head:
-            break
-        head = head.head
-    tags = {verb.tag_} | {a.tag_ for a in auxes}
-    if "VBD" in tags:
-        return "past"
-    if any(a.lemma_ == "have" for a in auxes):
-        return "perfect"
-    if verb.tag_ == "VBN" and verb.dep_ in ("acl", "amod"):
-        return "past"
-    if verb.tag_ == "VBG" and any(a.lemma_ == "be" for a in auxes):
-        return "progressive"
-    if verb.tag_ in ("VBZ", "VBP") or (verb.tag_ == "VB" and any(a.tag_ in ("VBZ", "VBP") for a in auxes)):
-        return "say" if verb.lemma_.lower() in say_verbs else "present"
-    untensed = (verb.tag_ == "VB" and "to" in words) or (verb.tag_ == "VBG" and not auxes)
-    if untensed and depth < 3 and verb.head is not verb:
-        above = verb.head
-        while above.pos_ not in ("VERB", "AUX") and above.head is not above and above.dep_ not in ("ROOT",):
-            above = above.head        # "ready to leave Tuesday": through the adjective to its verb
-        if above.pos_ in ("VERB", "AUX") and above is not verb:
-            tense = verb_tense(above, at, depth + 1)
-            if verb.tag_ == "VBG" or tense in INFINITIVE_TAKES:
-                return tense
-            if tense is not None:
-                return "infinitive"   # "agreed to buy it in February": after the agreeing, either side of now
-    if verb.tag_ == "VB" and "to" in words:
-        return "infinitive"           # "to resume trading Tuesday" with nothing above it
-    return None
-
-
-def _future_head(verb: Token, infinitive: Token) -> bool:
-    """Whether `verb` puts its to-infinitive ahead ("plans to meet", "is to resume")."""
-    lex = lexicon()
-    word = verb.lemma_.lower() if lex.get("futurehead", verb.lemma_) is not None else verb.lower_
-    if lex.get("futurehead", word) is None:
-        return False
-    if lex.flagged("futurehead", word, "present"):
-        return verb.tag_ in ("VBZ", "VBP") and infinitive.i == verb.i + 2
-    return True
-
-
-# which way each tense moves an expression from the anchor (0: the nearest reading; no
-# tense at all: behind, as news mostly reports what has happened)
-DIRECTION: dict[str | None, int] = {"past": -1, "pluperfect": -1, "perfect": -1, "say": -1, "future": 1,
-                                    "planned": 1, "progressive": 1,
-                                    "conditional": 1, "infinitive": 0, "present": 0, "modal": 0}
-
-
 # ---------------------------------------------------------------- the situation of one match
 
 class DocInfo:
@@ -299,7 +185,6 @@ class MatchSituation(Situation):
         if self._forced is not None:
             return self._forced
         tense = self.tense()
-        prev = self.prev_word()
         if re.match(r"['’]s\b", self.next_text()) and tense not in ("past", "pluperfect", "future"):
             return 0                  # "Tuesday's ruling": a noun's date, not the clause's
         m = self.lex.phrase_before("aheadcue").search(self.info.text, max(0, self.cand.start - 30), self.cand.start)
@@ -501,62 +386,10 @@ def resolve_times(doc: Doc, published: str | None) -> list[TimeRef]:
         taken[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
         chosen.append((cand, value))
     chosen.sort(key=lambda cv: cv[0].start)
-    _narrated(chosen)
+    narrated(chosen)
     if anchor.date is not None:
-        _year_ago_quarters(info, chosen, anchor)
+        year_ago_quarters(doc, chosen, anchor.date)
     return _merge_ranges(info, chosen, anchor, lex)
-
-
-_CALENDAR_VALUE = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?|-Q([1-4]))?")
-
-
-def _narrated(chosen: list[tuple[Candidate, Value]]) -> None:
-    """Resolve 'the following year', 'that day' against the last calendar time mentioned
-    before them (the narrative's reference time); without one they stay unresolved."""
-    ref: cal.Reference | None = None
-    for k, (cand, value) in enumerate(chosen):
-        if value.narrative is not None:
-            unit, shift, pod = value.narrative
-            resolved = cal.shift_reference(ref, unit, shift) if ref else None
-            if resolved and pod:
-                resolved = f"{resolved}T{pod}" if len(resolved) == 10 else None
-            value = Value(value.type, resolved)
-            chosen[k] = (cand, value)
-        m = _CALENDAR_VALUE.match(value.value or "")
-        if m and value.type in ("DATE", "TIME"):
-            ref = (int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None,
-                   int(m.group(4)) if m.group(4) else None)
-
-
-_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
-
-
-def _year_ago_quarters(info: DocInfo, chosen: list[tuple[Candidate, Value]], anchor: Anchor) -> None:
-    """In a quarterly report, "a year ago" / "year-earlier" / "last year" compare with the same
-    quarter a year before: '$5 million in the third quarter, up from $3 million a year ago'."""
-    assert anchor.date is not None
-    last_year = f"{anchor.date.year - 1:04d}"
-    sent_starts = [s.start_char for s in info.doc.sents]
-    quarters = [(c.start, v.value) for c, v in chosen if v.value and _QUARTER.fullmatch(v.value)
-                and c.pattern.rule in ("quarter", "quarter_this")]
-    if not quarters:
-        return
-    for k, (cand, value) in enumerate(chosen):
-        if value.value != last_year or cand.pattern.rule not in ("ago", "year_ago_adj", "rel_unit"):
-            continue
-        here = bisect.bisect_right(sent_starts, cand.start) - 1
-        reach = 0 if cand.pattern.rule == "rel_unit" else 2
-        near = [(start, q) for start, q in quarters
-                if here - reach <= bisect.bisect_right(sent_starts, start) - 1 <= here]
-        if not near:
-            continue
-        before = [x for x in near if x[0] < cand.start]
-        _, q = (before or near)[-1 if before else 0]
-        m = _QUARTER.fullmatch(q or "")
-        if m:
-            shifted = f"{int(m.group(1)) - 1:04d}-Q{m.group(2)}"
-            chosen[k] = (cand, Value(value.type, shifted, value.end_value, True, value.date))
-
 
 
 def _ref(cand: Candidate, value: Value, anchor: Anchor) -> TimeRef:

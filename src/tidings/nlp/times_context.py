@@ -1,0 +1,69 @@
+"""Context: what a time expression takes from the expressions around it, once every
+expression of an article has been found and normalised on its own.
+
+    narrated(chosen)                          'the following year', 'that quarter'
+    year_ago_quarters(doc, chosen, anchor)    'a year ago' beside 'the third quarter'
+
+Each pass takes the article's chosen matches in text order, as (Candidate, Value) pairs,
+and replaces values in place.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from datetime import date
+
+from spacy.tokens import Doc
+
+from tidings.nlp import times_calendar as cal
+from tidings.nlp.times_grammar import Candidate
+from tidings.nlp.times_rules import Value
+
+_CALENDAR_VALUE = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?|-Q([1-4]))?")
+
+
+def narrated(chosen: list[tuple[Candidate, Value]]) -> None:
+    """Resolve 'the following year', 'that day' against the last calendar time mentioned
+    before them (the narrative's reference time); without one they stay unresolved."""
+    ref: cal.Reference | None = None
+    for k, (cand, value) in enumerate(chosen):
+        if value.narrative is not None:
+            unit, shift, pod = value.narrative
+            resolved = cal.shift_reference(ref, unit, shift) if ref else None
+            if resolved and pod:
+                resolved = f"{resolved}T{pod}" if len(resolved) == 10 else None
+            value = Value(value.type, resolved)
+            chosen[k] = (cand, value)
+        m = _CALENDAR_VALUE.match(value.value or "")
+        if m and value.type in ("DATE", "TIME"):
+            ref = (int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None,
+                   int(m.group(4)) if m.group(4) else None)
+
+
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+
+
+def year_ago_quarters(doc: Doc, chosen: list[tuple[Candidate, Value]], anchor: date) -> None:
+    """In a quarterly report, "a year ago" / "year-earlier" / "last year" compare with the same
+    quarter a year before: '$5 million in the third quarter, up from $3 million a year ago'."""
+    last_year = f"{anchor.year - 1:04d}"
+    sent_starts = [s.start_char for s in doc.sents]
+    quarters = [(c.start, v.value) for c, v in chosen if v.value and _QUARTER.fullmatch(v.value)
+                and c.pattern.rule in ("quarter", "quarter_this")]
+    if not quarters:
+        return
+    for k, (cand, value) in enumerate(chosen):
+        if value.value != last_year or cand.pattern.rule not in ("ago", "year_ago_adj", "rel_unit"):
+            continue
+        here = bisect.bisect_right(sent_starts, cand.start) - 1
+        reach = 0 if cand.pattern.rule == "rel_unit" else 2
+        near = [(start, q) for start, q in quarters
+                if here - reach <= bisect.bisect_right(sent_starts, start) - 1 <= here]
+        if not near:
+            continue
+        before = [x for x in near if x[0] < cand.start]
+        _, q = (before or near)[-1 if before else 0]
+        m = _QUARTER.fullmatch(q or "")
+        if m:
+            shifted = f"{int(m.group(1)) - 1:04d}-Q{m.group(2)}"
+            chosen[k] = (cand, Value(value.type, shifted, value.end_value, True, value.date))
