@@ -416,3 +416,32 @@ def test_the_past_decade_over_which_something_happened_is_ten_years(nlp):
     assert times(nlp, "Prices doubled over the past decade.", "2019-05-02")["the past decade"] == ("DURATION", "P10Y")
     assert times(nlp, "The city grew faster in the last decade.", "2019-05-02")["the last decade"] == ("DATE", "200")
     assert times(nlp, "It was the worst war of the past century.")["the past century"] == ("DURATION", "P100Y")
+
+
+# ---------------------------------------------------------------- what an expression takes from its neighbours
+
+def test_a_part_of_the_day_is_of_the_day_last_narrated(nlp):
+    found = times(nlp, "Protesters gathered on Sunday. In the afternoon, police fired tear gas, and that night "
+                       "the crowd left. The evening news showed the square.")
+    assert found["the afternoon"] == ("TIME", "2024-07-07TAF")
+    assert found["that night"] == ("TIME", "2024-07-07TNI")
+    assert not any("evening" in k for k in found)          # a programme, not a time
+    # nothing narrated before it: the anchor's day
+    assert value(nlp, "By mid-afternoon, the police had cleared the square.", "mid-afternoon") == "2024-07-09TAF"
+    assert "mornings" not in " ".join(times(nlp, "He swims in the mornings."))
+
+
+def test_weekdays_joined_to_a_weekly_set_share_it(nlp):
+    found = times(nlp, "The buses run on Saturday and Sunday nights, and on Tuesdays and Fridays.")
+    assert found["Saturday"] == ("SET", "XXXX-WXX-6TNI")
+    assert found["Sunday nights"] == ("SET", "XXXX-WXX-7TNI")
+    # a day of its own stays a day
+    assert times(nlp, "The court sat on Monday and will sit again on Thursdays.")["Monday"] == ("DATE", "2024-07-08")
+
+
+def test_the_day_before_or_after_a_named_day(nlp):
+    found = times(nlp, "The day before last Tuesday's hearing, he flew home. He left the day after Christmas.")
+    assert found["The day before last Tuesday"] == ("DATE", "2024-07-01")
+    assert found["the day after Christmas"] == ("DATE", "2023-12-26")
+    assert value(nlp, "The talks ended on Friday, and the day after, the envoy flew home.",
+                 "the day after") == "2024-07-06"

@@ -24,7 +24,7 @@ from datetime import date
 from spacy.tokens import Doc, Span
 
 from tidings.nlp import times_calendar as cal
-from tidings.nlp.times_context import narrated, year_ago_quarters
+from tidings.nlp.times_context import coordinated_sets, day_shifts, narrated, year_ago_quarters
 from tidings.nlp.times_grammar import Candidate, Lexicon, lexicon, norm_key, patterns, trigger_words
 from tidings.nlp.times_rules import RULES, Groups, Situation, Value
 from tidings.nlp.times_tense import DIRECTION, clause_tense
@@ -215,6 +215,12 @@ class MatchSituation(Situation):
         span = self.span
         return span[-1].pos_ if span is not None and len(span) else ""
 
+    def next_pos(self) -> str:
+        span = self.span
+        if span is None or span.end >= len(self.info.doc):
+            return ""
+        return self.info.doc[span.end].pos_
+
 
 def _gate_ok(info: DocInfo, cand: Candidate, sit: MatchSituation, lex: Lexicon) -> bool:
     if not cand.pattern.rule.startswith("holiday") and _inside(cand.start, cand.end, info.names):
@@ -386,14 +392,16 @@ def resolve_times(doc: Doc, published: str | None) -> list[TimeRef]:
         taken[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
         chosen.append((cand, value))
     chosen.sort(key=lambda cv: cv[0].start)
-    narrated(chosen)
+    day_shifts(text, chosen, lex)
+    narrated(chosen, anchor.date)
+    coordinated_sets(text, chosen)
     if anchor.date is not None:
         year_ago_quarters(doc, chosen, anchor.date)
     return _merge_ranges(info, chosen, anchor, lex)
 
 
-def _ref(cand: Candidate, value: Value, anchor: Anchor) -> TimeRef:
-    return TimeRef(cand.start, cand.end, cand.match.group(0), value.type or cand.pattern.type, value.value,
+def _ref(text: str, cand: Candidate, value: Value, anchor: Anchor) -> TimeRef:
+    return TimeRef(cand.start, cand.end, text[cand.start:cand.end], value.type or cand.pattern.type, value.value,
                    value.end_value, anchor.iso if value.relative else None)
 
 
@@ -403,10 +411,10 @@ def _merge_ranges(info: DocInfo, chosen: list[tuple[Candidate, Value]], anchor: 
     i = 0
     while i < len(chosen):
         cand, value = chosen[i]
-        ref = _ref(cand, value, anchor)
+        ref = _ref(info.text, cand, value, anchor)
         if i + 1 < len(chosen):
             nxt_cand, nxt_value = chosen[i + 1]
-            nxt = _ref(nxt_cand, nxt_value, anchor)
+            nxt = _ref(info.text, nxt_cand, nxt_value, anchor)
             if ref.type in ("DATE", "TIME") and nxt.type == ref.type and ref.end_value is None \
                     and nxt.start - ref.end < 12 and _range_join(info.text, ref, nxt, lex):
                 merged = _resolve_range(info, cand, value, nxt_cand, nxt_value, anchor, lex)

@@ -1,7 +1,9 @@
 """Context: what a time expression takes from the expressions around it, once every
 expression of an article has been found and normalised on its own.
 
-    narrated(chosen)                          'the following year', 'that quarter'
+    narrated(chosen, anchor)                  'the following year', 'that quarter', 'in the afternoon'
+    coordinated_sets(text, chosen)            'on Monday and Tuesday nights'
+    day_shifts(text, chosen, lex)             'the day before last Tuesday'
     year_ago_quarters(doc, chosen, anchor)    'a year ago' beside 'the third quarter'
 
 Each pass takes the article's chosen matches in text order, as (Candidate, Value) pairs,
@@ -11,25 +13,29 @@ from __future__ import annotations
 
 import bisect
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from spacy.tokens import Doc
 
 from tidings.nlp import times_calendar as cal
-from tidings.nlp.times_grammar import Candidate
+from tidings.nlp.times_grammar import Candidate, Lexicon
 from tidings.nlp.times_rules import Value
 
 _CALENDAR_VALUE = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?|-Q([1-4]))?")
 
 
-def narrated(chosen: list[tuple[Candidate, Value]]) -> None:
+def narrated(chosen: list[tuple[Candidate, Value]], anchor: date | None) -> None:
     """Resolve 'the following year', 'that day' against the last calendar time mentioned
-    before them (the narrative's reference time); without one they stay unresolved."""
+    before them (the narrative's reference time); without one they stay unresolved, except a
+    part of the same day ("in the afternoon"), which is then the anchor's."""
     ref: cal.Reference | None = None
     for k, (cand, value) in enumerate(chosen):
         if value.narrative is not None:
             unit, shift, pod = value.narrative
-            resolved = cal.shift_reference(ref, unit, shift) if ref else None
+            here = ref
+            if here is None and anchor is not None and pod and unit == "day" and shift == 0:
+                here = (anchor.year, anchor.month, anchor.day, None)
+            resolved = cal.shift_reference(here, unit, shift) if here else None
             if resolved and pod:
                 resolved = f"{resolved}T{pod}" if len(resolved) == 10 else None
             value = Value(value.type, resolved)
@@ -38,6 +44,38 @@ def narrated(chosen: list[tuple[Candidate, Value]]) -> None:
         if m and value.type in ("DATE", "TIME"):
             ref = (int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None,
                    int(m.group(4)) if m.group(4) else None)
+
+
+_WEEKLY = re.compile(r"XXXX-WXX-[1-7](T[A-Z]{2})?")
+_JOINED = re.compile(r"\s*(?:,\s*|,?\s*(?:and|or|&)\s+)")
+
+
+def coordinated_sets(text: str, chosen: list[tuple[Candidate, Value]]) -> None:
+    """'on Monday and Tuesday nights', 'Saturdays and Sundays': a weekday joined to a weekly
+    set shares that set and its part of the day."""
+    for k in range(len(chosen) - 2, -1, -1):
+        (a, av), (b, bv) = chosen[k], chosen[k + 1]
+        m = _WEEKLY.fullmatch(bv.value or "")
+        if (bv.type != "SET" or m is None or av.type != "DATE" or av.date is None
+                or a.pattern.rule != "weekday" or not _JOINED.fullmatch(text, a.end, b.start)):
+            continue
+        chosen[k] = (a, Value("SET", f"XXXX-WXX-{av.date.isoweekday()}{m.group(1) or ''}"))
+
+
+def day_shifts(text: str, chosen: list[tuple[Candidate, Value]], lex: Lexicon) -> None:
+    """'the day before last Tuesday's hearing', 'the day after Christmas': one expression, a
+    day off the day named."""
+    finder = lex.phrase_before("dayshift")
+    for k, (cand, value) in enumerate(chosen):
+        if value.type != "DATE" or value.date is None or value.end_value:
+            continue
+        m = finder.search(text, max(0, cand.start - 30), cand.start)
+        shift = lex.get("dayshift", m.group("phrase")) if m else None
+        if m is None or shift is None or (k and chosen[k - 1][0].end > m.start()):
+            continue
+        day = value.date + timedelta(days=int(shift))
+        wider = Candidate(m.start(), cand.end, cand.pattern, cand.match)
+        chosen[k] = (wider, Value("DATE", day.isoformat(), relative=value.relative, date=day))
 
 
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")

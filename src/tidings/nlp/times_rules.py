@@ -146,6 +146,9 @@ class Situation:
     def last_pos(self) -> str:
         raise NotImplementedError
 
+    def next_pos(self) -> str:            # the part of speech of the word right after the match
+        raise NotImplementedError
+
 
 Rule = Callable[[Groups, Situation], Value | None]
 RULES: dict[str, Rule] = {}
@@ -519,11 +522,27 @@ def narrative(g: Groups, s: Situation) -> Value | None:
     """'the following year', 'that day', 'the next morning': counted from the time the article
     last mentioned, which resolve_times fills in once every expression is known."""
     unit = g.get("calunit") or "day"
-    shift = g.int("narrel") if g.has("narrel") else 1
+    shift = g.int("narrel") if g.has("narrel") else (g.int("dayshift") if g.has("dayshift") else 1)
     if unit is None or shift is None or unit == "weekend":
         return None
     pod = g.get("pod") or ""
     return Value("TIME" if pod else "DATE", None, narrative=(unit, shift, pod))
+
+
+@rule("narrative_pod")
+def narrative_pod(g: Groups, s: Situation) -> Value | None:
+    """'in the afternoon', 'that night', 'by mid-afternoon': a part of the day last narrated
+    (of the anchor's day when none was)."""
+    pod = g.get("pod")
+    if not pod or norm_key(g.text("pod") or "").endswith("s"):
+        return None                   # "in the mornings" is a habit, not a time
+    if norm_key(g.text("article") or "") != "that":
+        prep = norm_key(s.prev_word())
+        if g.lex.get("podprep", prep) is None or (not g.has("article") and not g.lex.flagged("podprep", prep, "bare")):
+            return None               # "morning papers"
+    if s.next_pos() in ("NOUN", "PROPN"):
+        return None                   # "during the afternoon session", "the evening news"
+    return Value("TIME", None, narrative=("day", 0, pod))
 
 
 @rule("year_end")
