@@ -445,3 +445,18 @@ def test_the_day_before_or_after_a_named_day(nlp):
     assert found["the day after Christmas"] == ("DATE", "2023-12-26")
     assert value(nlp, "The talks ended on Friday, and the day after, the envoy flew home.",
                  "the day after") == "2024-07-06"
+
+
+def test_times_in_a_quotation_count_from_the_day_it_was_spoken(nlp):
+    published = "2024-07-10"                     # a Wednesday; the speech was on Monday
+    doc = nlp('"We will sign the deal tomorrow," the minister said on Monday. '
+              'She told reporters on Monday: "Today is a good day."')
+    refs = {t.text: t for t in resolve_times(doc, published)}
+    assert refs["tomorrow"].value == "2024-07-09" and refs["tomorrow"].anchor == "2024-07-08"
+    assert refs["Today"].value == "2024-07-08"
+    # no date for the speech: the publication date stays the anchor
+    found = times(nlp, '"Yesterday was hard," she told reporters.', published)
+    assert found["Yesterday"][1] == "2024-07-09"
+    # a date outside the quotation that is not the speech's does not move it
+    found = times(nlp, 'He arrived on Monday and said: "Tomorrow we start."', published)
+    assert found["Tomorrow"][1] == "2024-07-11"

@@ -24,7 +24,7 @@ from datetime import date
 from spacy.tokens import Doc, Span
 
 from tidings.nlp import times_calendar as cal
-from tidings.nlp.times_context import coordinated_sets, day_shifts, narrated, year_ago_quarters
+from tidings.nlp.times_context import coordinated_sets, day_shifts, narrated, quoted_speech, year_ago_quarters
 from tidings.nlp.times_grammar import Candidate, Lexicon, lexicon, norm_key, patterns, trigger_words
 from tidings.nlp.times_rules import RULES, Groups, Situation, Value
 from tidings.nlp.times_tense import DIRECTION, clause_tense
@@ -393,6 +393,7 @@ def resolve_times(doc: Doc, published: str | None) -> list[TimeRef]:
         chosen.append((cand, value))
     chosen.sort(key=lambda cv: cv[0].start)
     day_shifts(text, chosen, lex)
+    quoted_speech(doc, chosen, lambda cand, day: _normalise(info, cand, anchor, lex, anchor_date=day))
     narrated(chosen, anchor.date)
     coordinated_sets(text, chosen)
     if anchor.date is not None:
@@ -402,7 +403,15 @@ def resolve_times(doc: Doc, published: str | None) -> list[TimeRef]:
 
 def _ref(text: str, cand: Candidate, value: Value, anchor: Anchor) -> TimeRef:
     return TimeRef(cand.start, cand.end, text[cand.start:cand.end], value.type or cand.pattern.type, value.value,
-                   value.end_value, anchor.iso if value.relative else None)
+                   value.end_value, _anchor_of(value, anchor))
+
+
+def _anchor_of(value: Value, anchor: Anchor) -> str | None:
+    """The date a relative value was computed from: the publication date, or the day a
+    quotation was spoken."""
+    if value.anchor is not None:
+        return value.anchor.isoformat()
+    return anchor.iso if value.relative else None
 
 
 def _merge_ranges(info: DocInfo, chosen: list[tuple[Candidate, Value]], anchor: Anchor,
@@ -446,6 +455,5 @@ def _resolve_range(info: DocInfo, a: Candidate, av: Value, b: Candidate, bv: Val
     if av2.value and bv2.value and len(av2.value) == len(bv2.value) and bv2.value < av2.value \
             and av2.value[:1].isdigit():
         return None                   # "between 1990 and 1985" is no range: keep the two dates
-    relative = av2.relative or bv2.relative
     return TimeRef(a.start, b.end, info.text[a.start:b.end], av2.type, av2.value, bv2.value,
-                   anchor.iso if relative else None)
+                   _anchor_of(av2, anchor) or _anchor_of(bv2, anchor))

@@ -4,6 +4,7 @@ expression of an article has been found and normalised on its own.
     narrated(chosen, anchor)                  'the following year', 'that quarter', 'in the afternoon'
     coordinated_sets(text, chosen)            'on Monday and Tuesday nights'
     day_shifts(text, chosen, lex)             'the day before last Tuesday'
+    quoted_speech(doc, chosen, renormalise)   '"We sign tomorrow," he said on Monday'
     year_ago_quarters(doc, chosen, anchor)    'a year ago' beside 'the third quarter'
 
 Each pass takes the article's chosen matches in text order, as (Candidate, Value) pairs,
@@ -13,13 +14,16 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from spacy.tokens import Doc
 
 from tidings.nlp import times_calendar as cal
-from tidings.nlp.times_grammar import Candidate, Lexicon
+from tidings.nlp.times_grammar import Candidate, Lexicon, lexicon
 from tidings.nlp.times_rules import Value
+from tidings.nlp.times_tense import governing_verb
 
 _CALENDAR_VALUE = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?|-Q([1-4]))?")
 
@@ -105,3 +109,46 @@ def year_ago_quarters(doc: Doc, chosen: list[tuple[Candidate, Value]], anchor: d
         if m:
             shifted = f"{int(m.group(1)) - 1:04d}-Q{m.group(2)}"
             chosen[k] = (cand, Value(value.type, shifted, value.end_value, True, value.date))
+
+
+# a quotation within one paragraph: curly, guillemets, TeX-style (``...''), straight
+_QUOTATION = re.compile(r'“[^”\n]{1,3000}”|«[^»\n]{1,3000}»|„[^“”\n]{1,3000}[“”]|``[^\n]{1,3000}?\'\'|"[^"\n]{1,3000}"')
+
+
+def quoted_speech(doc: Doc, chosen: list[tuple[Candidate, Value]],
+                  renormalise: Callable[[Candidate, date], Value | None]) -> None:
+    """Times inside a quotation count from the day it was spoken, when the reporting clause
+    dates it: in '"We sign tomorrow," the minister said on Monday', tomorrow is Tuesday,
+    whenever the article appeared."""
+    text = doc.text
+    quotes = [m.span() for m in _QUOTATION.finditer(text)]
+    if not quotes:
+        return
+    says = lexicon().values.get("sayverb", {})
+    sents = [(s.start_char, s.end_char) for s in doc.sents]
+    for q_start, q_end in quotes:
+        inside = [k for k, (c, v) in enumerate(chosen) if q_start < c.start and c.end < q_end and v.relative
+                  and v.type in ("DATE", "TIME")]
+        if not inside:
+            continue
+        lo = max((s for s, e in sents if s <= q_start), default=0)
+        hi = min((e for s, e in sents if e >= q_end), default=len(text))
+        spoken = [(c, v) for c, v in chosen
+                  if lo <= c.start and c.end <= hi and not (q_start <= c.start < q_end)
+                  and not any(a <= c.start < b for a, b in quotes)
+                  and v.type == "DATE" and v.date is not None and _said_on(doc, c, says)]
+        if len(spoken) != 1:
+            continue                  # no date of the speech, or two: the publication date stays
+        day = spoken[0][1].date
+        assert day is not None
+        for k in inside:
+            value = renormalise(chosen[k][0], day)
+            if value is not None:
+                chosen[k] = (chosen[k][0], replace(value, anchor=day))
+
+
+def _said_on(doc: Doc, cand: Candidate, says: dict[str, str]) -> bool:
+    """Whether the verb governing an expression is a verb of saying ("said on Monday")."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    verb = governing_verb(span) if span is not None and len(span) else None
+    return verb is not None and verb.lemma_.lower() in says

@@ -25,6 +25,7 @@ class Value:
     relative: bool = False           # computed from the anchor (so the TimeRef records it)
     date: date | None = None         # the day it resolved to, when it is one day
     narrative: tuple[str, int, str] | None = None  # (unit, shift, part of day) from the last narrated time
+    anchor: date | None = None       # what it was computed from, when not the publication date
 
 
 class Groups:
