@@ -460,3 +460,33 @@ def test_times_in_a_quotation_count_from_the_day_it_was_spoken(nlp):
     # a date outside the quotation that is not the speech's does not move it
     found = times(nlp, 'He arrived on Monday and said: "Tomorrow we start."', published)
     assert found["Tomorrow"][1] == "2024-07-11"
+
+
+# ---------------------------------------------------------------- spans, quarters and sets as news writes them
+
+def test_spans_of_years(nlp):
+    found = times(nlp, "The plan covers 2024-2026 and the years 2020 to 2022; the war of 1939-45 ended.")
+    assert found["2024-2026"] == ("DATE", "2024", "2026")
+    assert found["2020 to 2022"] == ("DATE", "2020", "2022")
+    assert found["1939-45"] == ("DATE", "1939", "1945")
+    assert "the years" not in found
+    # two years apart in a sentence are no span
+    found = times(nlp, "Prices rose from 5% in 2020 to 7% in 2022.")
+    assert found["2020"] == ("DATE", "2020") and found["2022"] == ("DATE", "2022")
+
+
+def test_quarters_written_short_or_by_their_months(nlp):
+    found = times(nlp, "Q2 revenue rose, and in the April-June quarter profit fell.", "2024-08-01")
+    assert found["Q2"] == ("DATE", "2024-Q2")
+    assert found["the April-June quarter"] == ("DATE", "2024-Q2")
+    # a model the entity tagger knows is a name
+    assert "Q2" not in times(nlp, "Audi sold 5,000 Q2 cars.")
+
+
+def test_a_clock_range_takes_the_day_of_its_end(nlp):
+    assert times(nlp, "The polls are open from 9 a.m. to 5 p.m. on Friday.")["9 a.m. to 5 p.m. on Friday"][1:] \
+        == ("2024-07-05T09:00", "2024-07-05T17:00")
+
+
+def test_every_other_weekday_is_a_weekly_set(nlp):
+    assert times(nlp, "The council meets every other Tuesday.")["every other Tuesday"] == ("SET", "XXXX-WXX-2")

@@ -18,7 +18,7 @@ How it works, in one pass over each Doc that spaCy has already parsed:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from spacy.tokens import Doc, Span
@@ -68,7 +68,7 @@ def parse_published(published: str | None) -> date | None:
 # ---------------------------------------------------------------- finding candidates
 
 _NUMBER_TRIGGER = re.compile(r"(?:1[0-9]|20)\d\d|\d.*[a-z:/-].*|[a-z].*\d.*|['’]\d0s", re.I)
-_SCAN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+|['’]?\d[\w'’:/.-]*")
+_SCAN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+\d[\w'’:/.-]*|[^\W\d_]+|['’]?\d[\w'’:/.-]*")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _WORD_END = re.compile(r"[\w.'’-]*")
 WINDOW_BEFORE, WINDOW_AFTER = 40, 30
@@ -223,7 +223,8 @@ class MatchSituation(Situation):
 
 
 def _gate_ok(info: DocInfo, cand: Candidate, sit: MatchSituation, lex: Lexicon) -> bool:
-    if not cand.pattern.rule.startswith("holiday") and _inside(cand.start, cand.end, info.names):
+    if not cand.pattern.rule.startswith("holiday") and cand.pattern.gate != "shape" \
+            and _inside(cand.start, cand.end, info.names):
         return False
     span = sit.span
     if span is None or not len(span):
@@ -349,8 +350,12 @@ def _anchor_from(candidates: list[Candidate], published: str | None, lex: Lexico
 
 # ---------------------------------------------------------------- ranges
 
+_YEAR = re.compile(r"\d{4}")
+_DAY_TIME = re.compile(r"\d{4}-\d\d-\d\dT")
+
+
 def _range_join(text: str, a: TimeRef, b: TimeRef, lex: Lexicon) -> bool:
-    """True for 'from A to B', 'between A and B', 'A through B'."""
+    """True for 'from A to B', 'between A and B', 'A through B', and two years 'A to B'."""
     between = norm_key(text[a.end:b.start])
     join = lex.get("rangejoin", between)
     if join is None:
@@ -358,7 +363,10 @@ def _range_join(text: str, a: TimeRef, b: TimeRef, lex: Lexicon) -> bool:
     opener = lex.get("rangeopen", _before_word(text, a.start))
     if opener is not None:
         return opener == join
-    return between in ("through", "-") and a.type == b.type == "DATE" and a.value is not None
+    if a.type != "DATE" or b.type != "DATE" or a.value is None:
+        return False
+    return between in ("through", "-") or (join == "from" and _YEAR.fullmatch(a.value or "") is not None
+                                            and _YEAR.fullmatch(b.value or "") is not None)
 
 
 def _before_word(text: str, start: int) -> str:
@@ -450,6 +458,9 @@ def _resolve_range(info: DocInfo, a: Candidate, av: Value, b: Candidate, bv: Val
         bv2 = bv
     else:
         av2, bv2 = av, bv
+    if av2 is not None and bv2 is not None and a.pattern.name == "clock" and av2.type == bv2.type == "TIME" \
+            and av2.value and bv2.value and _DAY_TIME.match(bv2.value) and _DAY_TIME.match(av2.value):
+        av2 = replace(av2, value=bv2.value[:10] + av2.value[10:])   # "from 9 a.m. to 5 p.m. on Friday"
     if av2 is None or bv2 is None:
         return None
     if av2.value and bv2.value and len(av2.value) == len(bv2.value) and bv2.value < av2.value \

@@ -299,6 +299,20 @@ def year_rule(g: Groups, s: Situation) -> Value | None:
     return Value("DATE", f"{year:04d}")
 
 
+@rule("year_range")
+def year_range(g: Groups, s: Situation) -> Value | None:
+    """'2024-2026', '1939-45': a span of years, as a range of both."""
+    first = _year_of(g, "year")
+    if first is None:
+        return None
+    last = _year_of(g, "year2")
+    if last is None and g.has("yy2"):
+        last = first // 100 * 100 + int(g.text("yy2") or 0)
+    if last is None or not first < last <= first + 99:
+        return None                   # "1990-85", "2001-1999": no span of years
+    return Value("DATE", f"{first:04d}", f"{last:04d}")
+
+
 @rule("decade")
 def decade_rule(g: Groups, s: Situation) -> Value | None:
     if g.has("decadeword"):
@@ -375,6 +389,27 @@ def _quarter_ended(g: Groups, s: Situation) -> Value | None:
         return None
     middle = end - timedelta(days=45)
     return Value("DATE", cal.quarter_value(middle.year, cal.quarter_of(middle)), relative=m.group("year") is None)
+
+
+@rule("quarter_months")
+def quarter_months(g: Groups, s: Situation) -> Value | None:
+    """'the April-June quarter', 'the July-September period': the calendar quarter of those
+    three months, the latest such one unless a year is given or the clause lies ahead."""
+    first, last = g.int("month"), g.int("month2")
+    if not first or not last or (last - first) % 12 != 2:
+        return None
+    q = (first % 12) // 3 + 1 if first % 3 == 1 else None
+    if q is None:
+        return None                   # "the February-April period" is no calendar quarter
+    year = _year_of(g, "year")
+    if year is not None:
+        return Value("DATE", cal.quarter_value(year, q))
+    if s.anchor is None:
+        return Value("DATE", f"{s.year:04d}-Q{q}" if s.year else f"XXXX-Q{q}")
+    y = s.anchor.year
+    if q > cal.quarter_of(s.anchor) and s.direction() <= 0:
+        y -= 1
+    return Value("DATE", f"{y:04d}-Q{q}", relative=True)
 
 
 @rule("quarter_this")
@@ -845,6 +880,9 @@ def duration_half(g: Groups, s: Situation) -> Value | None:
     return Value("DURATION", value) if value else None
 
 
+_YEAR_NEXT = re.compile(r"\s+(?:1[0-9]|20)\d\d\b")
+
+
 @rule("duration_vague")
 def duration_vague(g: Groups, s: Situation) -> Value | None:
     unit = g.get("unit")
@@ -855,6 +893,8 @@ def duration_vague(g: Groups, s: Situation) -> Value | None:
         return None                   # bare "quarters" are rooms more often than time
     if g.lex.get("ageword", s.next_word()) is not None:
         return None
+    if _YEAR_NEXT.match(s.next_text()):
+        return None                   # "the years 2020 to 2022": the years named next are the time
     return Value("DURATION", period("X", unit))
 
 
