@@ -490,3 +490,14 @@ def test_a_clock_range_takes_the_day_of_its_end(nlp):
 
 def test_every_other_weekday_is_a_weekly_set(nlp):
     assert times(nlp, "The council meets every other Tuesday.")["every other Tuesday"] == ("SET", "XXXX-WXX-2")
+
+
+def test_the_past_week_is_the_calendar_week_holding_most_of_it(nlp):
+    # the seven days before a Friday lie mostly in its own week; before a Monday, in the one before
+    assert value(nlp, "Fighting over the past week killed 40 people.", "the past week", "2024-07-12") == "2024-W28"
+    assert value(nlp, "Fighting over the past week killed 40 people.", "the past week", "2024-07-08") == "2024-W27"
+    assert value(nlp, "Prices rose in the last month.", "the last month", "2024-07-03") == "2024-06"
+    # "last week" is the calendar week before, whatever the day
+    assert value(nlp, "Fighting last week killed 40 people.", "last week", "2024-07-12") == "2024-W27"
+    # and "the past year" is last year, as news uses it
+    assert value(nlp, "Sales grew over the past year.", "the past year", "2024-10-30") == "2023"

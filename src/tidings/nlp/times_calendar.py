@@ -48,6 +48,17 @@ def quarter_value(year: int, quarter: int, shift: int = 0) -> str:
     return f"{n // 4:04d}-Q{n % 4 + 1}"
 
 
+def unit_holding_most(anchor: date, unit: str) -> str | None:
+    """The calendar week or month that holds most of the span of one `unit` ending at the
+    anchor: "the past week" said on a Friday is this week, said on a Monday the week before.
+    (A year or a quarter so named is the calendar one before, as "last year": None.)"""
+    if unit == "week":
+        return week_value(anchor, 0 if anchor.isoweekday() >= 4 else -1)
+    if unit == "month":
+        return month_value(anchor.year, anchor.month, 0 if anchor.day > 15 else -1)
+    return None
+
+
 def weekday_date(anchor: date, weekday: int, direction: int, strict: bool = False) -> date:
     """The date of ISO `weekday` (1=Monday) nearest the anchor in `direction`.
 

@@ -525,6 +525,10 @@ def rel_unit(g: Groups, s: Situation) -> Value | None:
     if unit in ("decade", "century") and rel and (unit == "century" or g.lex.get("extentprep", s.prev_word())):
         # "over the past decade" is the last ten years, not the 1970s said in 1989
         return Value("DURATION", period(1, "10Y" if unit == "decade" else "100Y"))
+    if rel == -1 and g.lex.flagged("rel", g.text("rel") or "", "span"):
+        value = cal.unit_holding_most(s.anchor, unit)
+        if value is not None:
+            return Value("DATE", value, relative=True)
     value = shift_unit(s.anchor, unit, rel)
     return Value("DATE", value, relative=True) if value else None
 
