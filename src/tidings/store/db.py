@@ -9,6 +9,7 @@ path; the listings are in `store/query.py`.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,29 @@ class StoreError(RuntimeError):
     """The database file cannot be opened or has an unknown schema; the message names it."""
 
 
+class StoreBusy(StoreError):
+    """Another process holds the file's lock (DuckDB allows one writing process, or many readers)."""
+
+
+LOCK_RETRY = 0.05  # seconds between two tries to take a busy file's lock
+
+
+def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Open the file, trying again for up to `wait` seconds while another process holds its lock."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreBusy(f"{path}: database busy: another process is using it "
+                                f"({'a writer, such as tidings add' if read_only else 'a reader or a writer'}); "
+                                "try again when it is done") from e
+            time.sleep(LOCK_RETRY)
+
+
 def _json(value: Any) -> str:
     return json.dumps(to_dict(value), ensure_ascii=False, sort_keys=True)
 
@@ -57,12 +81,13 @@ class Store(Queries):
 
     The listings every interface reads (`Queries`) live in `store/query.py`."""
 
-    def __init__(self, path: str | Path = "tidings.duckdb", read_only: bool = False):
+    def __init__(self, path: str | Path = "tidings.duckdb", read_only: bool = False, wait: float = 0.0):
+        """Open (or create) a database file; `wait`: seconds to wait while another process holds it."""
         self.path = str(path)
         if read_only and not Path(self.path).exists():
             raise StoreError(f"{self.path}: no such database (run `tidings add` first)")
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self.con = _connect(self.path, read_only, wait)
         except duckdb.Error as e:
             raise StoreError(f"{self.path}: cannot open database ({str(e).splitlines()[0]})") from e
         if not read_only:
