@@ -311,9 +311,15 @@ class Queries:
         return row[0] if row else None
 
     def article_texts(self, ids: Iterable[str]) -> dict[str, str]:
-        rows = self.con.execute("SELECT id, text FROM articles WHERE id IN (SELECT unnest(?))",
-                                [sorted(set(ids))]).fetchall()
-        return dict(rows)
+        return {i: a.text for i, a in self.articles_with_text(ids).items()}
+
+    def articles_with_text(self, ids: Iterable[str]) -> dict[str, Article]:
+        """Articles by id, texts included (an event's evidence, a story's columns)."""
+        rows = self.con.execute(
+            "SELECT id, text, url, outlet, title, published, lang, author, duplicate_of, external_id FROM articles "
+            "WHERE id IN (SELECT unnest(?))", [sorted(set(ids))]).fetchall()
+        return {r[0]: Article(id=r[0], text=r[1], url=r[2], outlet=r[3], title=r[4], published=r[5], lang=r[6],
+                              author=r[7], duplicate_of=r[8], external_id=r[9]) for r in rows}
 
     def stats(self) -> dict[str, int]:
         one = lambda sql: self.con.execute(sql).fetchone()[0]  # noqa: E731
