@@ -243,3 +243,22 @@ def test_a_file_another_process_writes_is_busy_not_broken(db, tmp_path):
 
 def test_filters_default_to_nothing():
     assert parse_filters() == Filters() and Filters().given() == {}
+
+
+def test_files_made_before_outlet_keys_are_read_alike_and_brought_up_to_date(db, tmp_path):
+    import duckdb
+    import shutil
+
+    old = tmp_path / "old.duckdb"
+    shutil.copy(db, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("ALTER TABLE events DROP COLUMN outlet_keys")
+    with tidings.open(old) as d:                                   # read-only: searched in the JSON record
+        assert [e.id for e in d.events(outlet="XINHUA")] == ["e1visit"]
+        assert [s.id for s in d.stories(outlet="xinhua")] == ["s-visit"]
+    Store(old).close()                                             # a writer adds and fills the column
+    with duckdb.connect(str(old), read_only=True) as con:
+        keys = dict(con.execute("SELECT id, outlet_keys FROM events").fetchall())
+    assert keys["e1visit"] == ["xinhua", "belta.by"]
+    with tidings.open(old) as d:
+        assert [e.id for e in d.events(outlet="Belta.by")] == ["e2talks", "e1visit"]

@@ -13,11 +13,11 @@ from tidings.store.filters import Filters, event_conditions
 
 MAX_POINTS = 2000     # places drawn on the map, the most reported first
 UNKNOWN = "---"       # actor codes of unknown country are left out of the network: they are no one actor
-DAY_SQL = "regexp_matches(e.date, '^[0-9]{4}-[0-9]{2}-[0-9]{2}')"   # a date given to the day
+DAY_SQL = "e.date LIKE '____-__-__%'"   # a date given to the day (LIKE: twice as fast as a regexp here)
 
 
-def _where(filters: Filters, *more: str) -> tuple[str, list[Any]]:
-    where, params = event_conditions(filters, "e")
+def _where(filters: Filters, *more: str, keys: bool = True) -> tuple[str, list[Any]]:
+    where, params = event_conditions(filters, "e", keys)
     where += list(more)
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
@@ -26,9 +26,10 @@ def _mean(value: float | None) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
-def actor_rows(con, filters: Filters, limit: int | None, offset: int) -> tuple[list[dict[str, Any]], int]:
+def actor_rows(con, filters: Filters, limit: int | None, offset: int, keys: bool = True
+               ) -> tuple[list[dict[str, Any]], int]:
     """Each actor code on either side of the filter's events: counts, mean Goldstein, first and last date."""
-    clause, params = _where(filters)
+    clause, params = _where(filters, keys=keys)
     tail, extra = (" LIMIT ? OFFSET ?", [limit, offset]) if limit is not None else (" OFFSET ?", [offset])
     rows = con.execute(
         f"WITH m AS (SELECT * FROM events e{clause}), "
@@ -43,29 +44,29 @@ def actor_rows(con, filters: Filters, limit: int | None, offset: int) -> tuple[l
     return out, total
 
 
-def event_map(con, filters: Filters) -> dict[str, Any]:
+def event_map(con, filters: Filters, keys: bool = True) -> dict[str, Any]:
     """Events per country (ISO alpha-2 of the place) and per place with coordinates."""
-    clause, params = _where(filters)
+    clause, params = _where(filters, keys=keys)
     total, placed = con.execute(
         f"SELECT count(*), count(e.place_country) FROM events e{clause}", params).fetchone()
     countries = [{"country": c, "name": country_name(c), "events": n} for c, n in con.execute(
-        f"SELECT e.place_country, count(*) AS n FROM events e{_where(filters, 'e.place_country IS NOT NULL')[0]} "
+        f"SELECT e.place_country, count(*) AS n FROM events e{_where(filters, 'e.place_country IS NOT NULL', keys=keys)[0]} "
         "GROUP BY 1 ORDER BY n DESC, 1", params).fetchall()]
     points = [{"geonameid": g, "name": name, "country": c, "lat": lat, "lon": lon, "events": n}
               for g, name, c, lat, lon, n in con.execute(
                   "SELECT e.place_geonameid, any_value(e.place_name), any_value(e.place_country), "
                   "any_value(e.place_lat), any_value(e.place_lon), count(*) AS n "
-                  f"FROM events e{_where(filters, 'e.place_lat IS NOT NULL', 'e.place_geonameid IS NOT NULL')[0]} "
+                  f"FROM events e{_where(filters, 'e.place_lat IS NOT NULL', 'e.place_geonameid IS NOT NULL', keys=keys)[0]} "
                   "GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?", params + [MAX_POINTS]).fetchall()]
     return {"events": total, "placed": placed, "countries": countries, "points": points}
 
 
-def timeline(con, filters: Filters) -> dict[str, Any]:
+def timeline(con, filters: Filters, keys: bool = True) -> dict[str, Any]:
     """Events per day, split by quad class; events dated only to a month or a year are counted apart."""
-    clause, params = _where(filters)
+    clause, params = _where(filters, keys=keys)
     rows = con.execute(
         "SELECT left(e.date, 10) AS day, coalesce(e.quad_class, 0) AS quad, count(*) "
-        f"FROM events e{_where(filters, DAY_SQL)[0]} GROUP BY 1, 2 ORDER BY 1, 2",
+        f"FROM events e{_where(filters, DAY_SQL, keys=keys)[0]} GROUP BY 1, 2 ORDER BY 1, 2",
         params).fetchall()
     total = con.execute(f"SELECT count(*) FROM events e{clause}", params).fetchone()[0]
     days: dict[str, dict[str, Any]] = {}
@@ -77,13 +78,14 @@ def timeline(con, filters: Filters) -> dict[str, Any]:
     return {"events": total, "by_day": dated, "not_by_day": total - dated, "days": list(days.values())}
 
 
-def network(con, filters: Filters, max_nodes: int) -> dict[str, Any]:
+def network(con, filters: Filters, max_nodes: int, keys: bool = True) -> dict[str, Any]:
     """Actors linked by the events between them: the `max_nodes` busiest actors and the edges among them.
 
     An edge joins two actor codes whichever side acted; its weight is the number of events,
     its colour the mean Goldstein score."""
     clause, params = _where(filters, "e.source IS NOT NULL", "e.target IS NOT NULL", "e.source <> e.target",
-                            f"NOT starts_with(e.source, '{UNKNOWN}')", f"NOT starts_with(e.target, '{UNKNOWN}')")
+                            f"NOT starts_with(e.source, '{UNKNOWN}')", f"NOT starts_with(e.target, '{UNKNOWN}')",
+                            keys=keys)
     pairs = con.execute(
         "SELECT least(e.source, e.target) AS a, greatest(e.source, e.target) AS b, count(*) AS n, "
         f"avg(e.goldstein) AS g FROM events e{clause} GROUP BY 1, 2", params).fetchall()

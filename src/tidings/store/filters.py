@@ -248,8 +248,11 @@ def _words_sql(words: tuple[str, ...], alias: str) -> tuple[list[str], list[Any]
     return clauses, params
 
 
-def event_conditions(f: Filters, alias: str = "e") -> tuple[list[str], list[Any]]:
-    """WHERE clauses (joined by AND) and their values for the `events` table."""
+def event_conditions(f: Filters, alias: str = "e", outlet_keys: bool = True) -> tuple[list[str], list[Any]]:
+    """WHERE clauses (joined by AND) and their values for the `events` table.
+
+    `outlet_keys`: the table has the `outlet_keys` column (files made before it, opened
+    read-only, are searched in the JSON record instead: slower, same answer)."""
     e = alias
     where: list[str] = []
     params: list[Any] = []
@@ -286,9 +289,11 @@ def event_conditions(f: Filters, alias: str = "e") -> tuple[list[str], list[Any]
             add(f"lower({e}.place_name) = lower(?)", f.place)
     if f.story:
         add(f"{e}.story = ?", f.story)
-    if f.outlet:
-        add(f"EXISTS (SELECT 1 FROM unnest(CAST(json_extract({e}.data, '$.outlet_names') AS VARCHAR[])) AS o(name) "
-            "WHERE lower(o.name) = lower(?))", f.outlet)
+    if f.outlet and outlet_keys:
+        add(f"list_contains({e}.outlet_keys, lower(?))", f.outlet)
+    elif f.outlet:
+        add(f"list_contains(list_transform(CAST(json_extract({e}.data, '$.outlet_names') AS VARCHAR[]), "
+            "lambda x: lower(x)), lower(?))", f.outlet)
     if f.q:
         words, values = _words_sql(f.q, "qa")
         add(f"{e}.story IN (SELECT qa.story FROM articles qa WHERE {' AND '.join(words)})", *values)
@@ -298,7 +303,7 @@ def event_conditions(f: Filters, alias: str = "e") -> tuple[list[str], list[Any]
 EVENT_ONLY = ("actor", "source", "target", "between", "country", "code", "root", "quad", "place")
 
 
-def story_conditions(f: Filters, column: str = "story") -> tuple[list[str], list[Any]]:
+def story_conditions(f: Filters, column: str = "story", outlet_keys: bool = True) -> tuple[list[str], list[Any]]:
     """WHERE clauses on a story id column: stories with an article, and an event, that match."""
     where: list[str] = []
     params: list[Any] = []
@@ -324,7 +329,7 @@ def story_conditions(f: Filters, column: str = "story") -> tuple[list[str], list
         params.append(f.story)
     event_filters = dataclasses.replace(Filters(), **{k: getattr(f, k) for k in EVENT_ONLY})
     if event_filters != Filters():
-        clauses, values = event_conditions(event_filters, "fe")
+        clauses, values = event_conditions(event_filters, "fe", outlet_keys)
         where.append(f"{column} IN (SELECT fe.story FROM events fe WHERE {' AND '.join(clauses)})")
         params += values
     return where, params

@@ -23,8 +23,9 @@ from tidings.store.query import Queries
 class _Cursor(Queries):
     """The queries over one cursor (DuckDB connections are not shared between threads)."""
 
-    def __init__(self, con) -> None:
+    def __init__(self, con, outlet_keys: bool) -> None:
         self.con = con
+        self.outlet_keys = outlet_keys
 
 
 class SharedReader:
@@ -50,8 +51,9 @@ class SharedReader:
                 self._start_closer()
             self._users += 1
             cursor = self._store.con.cursor()
+            view = _Cursor(cursor, self._store.outlet_keys)
         try:
-            yield _Cursor(cursor)
+            yield view
         finally:
             cursor.close()
             with self._lock:

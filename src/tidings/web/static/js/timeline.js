@@ -69,7 +69,7 @@
     const barWidth = (r) => Math.max(1, x(bin.interval.offset(r.start, 1)) - x(r.start) - 1);
     svg.append("g").attr("class", "bars").selectAll("g").data(series).join("g")
       .attr("fill", (s) => T.QUAD[s.key])
-      .selectAll("rect").data((s) => s).join("rect")
+      .selectAll("rect").data((s) => s.filter((d) => d[1] > d[0])).join("rect")
       .attr("x", (d) => x(d.data.start)).attr("width", (d) => barWidth(d.data))
       .attr("y", (d) => y(d[1])).attr("height", (d) => Math.max(0, y(d[0]) - y(d[1])))
       .append("title").text((d) => `${iso(d.data.start)}${bin.name === "day" ? "" : " (" + bin.name + ")"}: ` +
