@@ -7,16 +7,17 @@ wrong type 422 in the same shape.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
 
 from tidings.formats import article_json, event_json, story_json
 from tidings.store.filters import FILTER_NAMES
 from tidings.web.app import NotFound
 from tidings.web.views import MAX_PER_PAGE, PER_PAGE, event_detail, event_row, listing, map_data, read_request
 
-router = APIRouter(prefix="/api", tags=["api"])
+# Answers are plain JSON already: JSONResponse skips FastAPI's walk over every value
+# (a third of the time of a page of events).
+router = APIRouter(prefix="/api", tags=["api"], default_response_class=JSONResponse)
 
 
 def filter_params(
@@ -51,72 +52,73 @@ LISTING = FILTER_NAMES + ("page", "per_page", "sort")
 
 
 @router.get("/stories", dependencies=PAGED, summary="Stories, newest first")
-def stories(request: Request, sort: str | None = Query(None, description="newest, oldest or added.")) -> dict[str, Any]:
+def stories(request: Request, sort: str | None = Query(None, description="newest, oldest or added.")) -> JSONResponse:
     req = read_request(request.query_params, LISTING)
     with request.app.state.reader.queries() as q:
         page = q.stories(req.filters, req.per_page, req.offset, req.sort, max_limit=MAX_PER_PAGE)
-    return listing([story_json(s) for s in page], page.total, req)
+    return JSONResponse(listing([story_json(s) for s in page], page.total, req))
 
 
 @router.get("/stories/{story_id}", summary="One story: its articles and events")
-def story(request: Request, story_id: str) -> dict[str, Any]:
+def story(request: Request, story_id: str) -> JSONResponse:
     read_request(request.query_params, ())
     with request.app.state.reader.queries() as q:
         detail = q.story(story_id)
     if detail is None:
         raise NotFound("story", story_id)
-    return {**story_json(detail.story), "articles": [article_json(a, detail.story.id) for a in detail.articles],
-            "events": [event_json(e) for e in detail.events]}
+    return JSONResponse({**story_json(detail.story),
+                         "articles": [article_json(a, detail.story.id) for a in detail.articles],
+                         "events": [event_json(e) for e in detail.events]})
 
 
 @router.get("/events", dependencies=PAGED, summary="Fused events, newest first")
-def events(request: Request, sort: str | None = Query(None, description="newest or oldest.")) -> dict[str, Any]:
+def events(request: Request, sort: str | None = Query(None, description="newest or oldest.")) -> JSONResponse:
     req = read_request(request.query_params, LISTING)
     with request.app.state.reader.queries() as q:
         page = q.events(req.filters, req.per_page, req.offset, req.sort, max_limit=MAX_PER_PAGE)
-    return listing([event_row(e) for e in page], page.total, req)
+    return JSONResponse(listing([event_row(e) for e in page], page.total, req))
 
 
 @router.get("/events/{event_id}", summary="One event with its evidence sentences marked")
-def event(request: Request, event_id: str) -> dict[str, Any]:
+def event(request: Request, event_id: str) -> JSONResponse:
     read_request(request.query_params, ())
     with request.app.state.reader.queries() as q:
         found = q.event(event_id)
         if found is None:
             raise NotFound("event", event_id)
-        return event_detail(q, found)
+        return JSONResponse(event_detail(q, found))
 
 
 @router.get("/actors", dependencies=PAGED, summary="Actors of the matching events, most events first")
-def actors(request: Request) -> dict[str, Any]:
+def actors(request: Request) -> JSONResponse:
     from tidings.formats import record_json
 
     req = read_request(request.query_params, FILTER_NAMES + ("page", "per_page"))
     with request.app.state.reader.queries() as q:
         page = q.actors(req.filters, req.per_page, req.offset, max_limit=MAX_PER_PAGE)
-    return listing([record_json(a) for a in page], page.total, req)
+    return JSONResponse(listing([record_json(a) for a in page], page.total, req))
 
 
 @router.get("/map", dependencies=FILTERS, summary="Events per country and per place")
-def event_map(request: Request) -> dict[str, Any]:
+def event_map(request: Request) -> JSONResponse:
     req = read_request(request.query_params, FILTER_NAMES)
     with request.app.state.reader.queries() as q:
         data = q.event_map(req.filters)
-    return {**map_data(data), "filters": req.filters.given()}
+    return JSONResponse({**map_data(data), "filters": req.filters.given()})
 
 
 @router.get("/timeline", dependencies=FILTERS, summary="Events per day by quad class")
-def timeline(request: Request) -> dict[str, Any]:
+def timeline(request: Request) -> JSONResponse:
     req = read_request(request.query_params, FILTER_NAMES)
     with request.app.state.reader.queries() as q:
         data = q.timeline(req.filters)
-    return {**data, "filters": req.filters.given()}
+    return JSONResponse({**data, "filters": req.filters.given()})
 
 
 @router.get("/network", dependencies=FILTERS, summary="Actors and the events between them")
 def network(request: Request, nodes: int | None = Query(None, ge=2, le=500, description="Most actors drawn (40).")
-            ) -> dict[str, Any]:
+            ) -> JSONResponse:
     req = read_request(request.query_params, FILTER_NAMES + ("nodes",))
     with request.app.state.reader.queries() as q:
         data = q.network(req.filters, req.nodes)
-    return {**data, "filters": req.filters.given()}
+    return JSONResponse({**data, "filters": req.filters.given()})
