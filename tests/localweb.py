@@ -5,84 +5,22 @@ test whose code tries to reach any other address.
 each path answers (`site.page(...)`, `site.route(...)`), the server records every request
 (path, headers, time), and it shuts itself down after `lifetime` seconds whatever happens.
 
-`NetGuard` is an audit hook (PEP 578): while active, a connection or a name lookup for an
-address outside the loopback range is refused and recorded; the `net_guard` fixture fails
-the test if anything was recorded. For the CLI run as a subprocess, `netguard_site/` holds
-a `sitecustomize.py` that installs the same hook and appends what it refused to a file.
+The `net_guard` fixture (`netguard.NetGuard`) fails a test whose code reached, or tried
+to reach, an address outside the loopback range; the `site` fixture runs under it.
 """
 from __future__ import annotations
 
 import http.server
-import ipaddress
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from pathlib import Path
 from typing import Callable
 
-NETGUARD_SITE = Path(__file__).resolve().parent / "netguard_site"
+import pytest
 
-
-# ---------------------------------------------------------------------------- the guard
-
-def loopback(host: object) -> bool:
-    if host is None:
-        return True  # getaddrinfo(None, port): the local host's wildcard
-    if isinstance(host, bytes):
-        host = host.decode("ascii", "replace")
-    host = str(host).strip("[]").split("%")[0]
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _target(event: str, args: tuple) -> tuple[bool, object]:
-    """(whether the event is a network reach, its host) for the audit events that matter."""
-    if event in ("socket.connect", "socket.sendto"):
-        address = args[1]
-        if isinstance(address, tuple) and address:
-            return True, address[0]
-        return False, None  # a Unix socket
-    if event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex", "socket.gethostbyaddr"):
-        return True, args[0]
-    return False, None
-
-
-class NetGuard:
-    """One audit hook per process (hooks cannot be removed); it acts only while active."""
-
-    _installed: "NetGuard | None" = None
-
-    def __init__(self, log_path: str | None = None):
-        self.active = False
-        self.refused: list[str] = []
-        self.log_path = log_path
-
-    @classmethod
-    def install(cls, log_path: str | None = None) -> "NetGuard":
-        if cls._installed is None:
-            cls._installed = cls(log_path)
-            sys.addaudithook(cls._installed._hook)
-        return cls._installed
-
-    def _hook(self, event: str, args: tuple) -> None:
-        if not self.active or not event.startswith("socket."):
-            return
-        reach, host = _target(event, args)
-        if not reach or loopback(host):
-            return
-        line = f"{event} {host!r}"
-        self.refused.append(line)
-        if self.log_path:
-            with open(self.log_path, "a", encoding="utf-8") as f:
-                f.write(line + "\n")
-        raise PermissionError(f"test network guard: {line} is outside 127.0.0.0/8")
-
+from netguard import NetGuard
 
 # ---------------------------------------------------------------------------- the site
 
@@ -194,6 +132,31 @@ class LocalWeb:
     def hits(self, path: str) -> list[Request]:
         with self.lock:
             return [r for r in self.requests if r.path == path]
+
+
+def page_hits(site: LocalWeb) -> list[str]:
+    """The article pages (/news/...) asked for, sorted, repeats kept."""
+    return sorted(r.path for r in site.requests if r.path.startswith("/news/"))
+
+
+# ---------------------------------------------------------------------------- fixtures
+
+@pytest.fixture
+def net_guard():
+    """Any reach outside 127.0.0.0/8 during the test is refused, and fails the test."""
+    guard = NetGuard.install()
+    guard.refused.clear()
+    guard.active = True
+    yield guard
+    guard.active = False
+    assert guard.refused == [], f"the test tried to reach addresses outside 127.0.0.0/8: {guard.refused}"
+
+
+@pytest.fixture
+def site(net_guard):
+    """A fresh local site for one test; it stops by itself after four minutes at the latest."""
+    with LocalWeb(lifetime=240) as web:
+        yield web
 
 
 # ---------------------------------------------------------------------------- content

@@ -5,29 +5,13 @@ import time
 
 import pytest
 
-from localweb import Answer, LocalWeb, NetGuard, article_page
+from localweb import Answer, article_page, net_guard, site  # noqa: F401 - fixtures
 from tidings import __version__
 from tidings.ingest.fetch import FetchError, Fetcher, FetchPolicy, Stopped, user_agent
 
 FAST = FetchPolicy(connect_timeout=1.0, read_timeout=0.5, total_timeout=2.0, max_bytes=64 * 1024,
                    max_redirects=3, retries=1, backoff=0.05, host_delay=0.0, contact="desk@example.org")
 PAGE = article_page("Harbour reopens", ["The harbour reopened on Monday after repairs to the quay."])
-
-
-@pytest.fixture
-def net_guard():
-    guard = NetGuard.install()
-    guard.refused.clear()
-    guard.active = True
-    yield guard
-    guard.active = False
-    assert guard.refused == [], f"the test tried to reach addresses outside 127.0.0.0/8: {guard.refused}"
-
-
-@pytest.fixture
-def site(net_guard):
-    with LocalWeb(lifetime=60) as web:
-        yield web
 
 
 @pytest.fixture

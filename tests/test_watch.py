@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from localweb import STORIES, Answer, Item, LocalWeb, NetGuard, article_page, rss
+from localweb import STORIES, Answer, Item, article_page, net_guard, page_hits, rss, site  # noqa: F401 - fixtures
 from tidings.ingest.fetch import Fetcher, FetchPolicy
 from tidings.store import Store
 from tidings.watch import MAX_PAGE_ATTEMPTS, Watcher, canonical_link, read_feed_list
@@ -11,22 +11,6 @@ from tidings.watch import MAX_PAGE_ATTEMPTS, Watcher, canonical_link, read_feed_
 FAST = FetchPolicy(connect_timeout=1.0, read_timeout=0.5, total_timeout=2.0, max_bytes=64 * 1024,
                    retries=1, backoff=0.05, host_delay=0.0)
 DAY = 86400.0
-
-
-@pytest.fixture
-def net_guard():
-    guard = NetGuard.install()
-    guard.refused.clear()
-    guard.active = True
-    yield guard
-    guard.active = False
-    assert guard.refused == [], f"the test tried to reach addresses outside 127.0.0.0/8: {guard.refused}"
-
-
-@pytest.fixture
-def site(net_guard):
-    with LocalWeb(lifetime=120) as web:
-        yield web
 
 
 def publish(site, n, path=None):
@@ -56,10 +40,6 @@ def rows(db, sql):
         return con.execute(sql).fetchall()
     finally:
         con.close()
-
-
-def page_hits(site):
-    return sorted(r.path for r in site.requests if r.path.startswith("/news/"))
 
 
 def test_entries_become_articles_from_their_pages(site, tmp_path):

@@ -12,7 +12,8 @@ import duckdb
 import pytest
 
 from conftest import ROOT
-from localweb import NETGUARD_SITE, STORIES, Answer, Item, LocalWeb, article_page, rss
+from netguard import NETGUARD_SITE
+from localweb import STORIES, Answer, Item, article_page, net_guard, page_hits, rss, site  # noqa: F401 - fixtures
 
 TESTS = ROOT / "tests"
 
@@ -26,12 +27,6 @@ def env(tmp_path):
     environ["COLUMNS"] = "200"
     yield environ
     assert not refused.exists() or refused.read_text() == "", f"reached outside 127.0.0.0/8: {refused.read_text()}"
-
-
-@pytest.fixture
-def site():
-    with LocalWeb(lifetime=240) as web:
-        yield web
 
 
 def tidings_cmd(*args):
@@ -71,27 +66,38 @@ def wait_for(condition, seconds, proc):
     return False
 
 
-def page_hits(site):
-    return sorted(r.path for r in site.requests if r.path.startswith("/news/"))
+class Watching:
+    """`tidings watch` running in the background, its stderr in a file; killed if a test
+    leaves it running."""
+
+    def __init__(self, env, tmp_path, *args):
+        self.stderr_path = tmp_path / "stderr.txt"
+        self.stderr = open(self.stderr_path, "w")
+        self.proc = subprocess.Popen(tidings_cmd("watch", *args), stdout=subprocess.DEVNULL, stderr=self.stderr,
+                                     env=env, cwd=ROOT)
+
+    def log(self):
+        return self.stderr_path.read_text()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+        self.stderr.close()
 
 
 def test_sigterm_mid_run_commits_what_was_fetched_and_a_rerun_completes(site, env, tmp_path):
     feeds = tmp_path / "feeds.txt"
     feeds.write_text(f"# test feeds\n{publish_all(site, 10, delay=0.3)}\n")
     db = tmp_path / "news.duckdb"
-    stderr = open(tmp_path / "stderr.txt", "w+")
-    proc = subprocess.Popen(tidings_cmd("watch", "--db", db, feeds, "--once", "--delay", "0", "--timeout", "2"),
-                            stdout=subprocess.DEVNULL, stderr=stderr, env=env, cwd=ROOT)
-    try:
-        assert wait_for(lambda: len(page_hits(site)) >= 3, 120, proc), "the watcher never fetched 3 pages"
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=120) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        stderr.seek(0)
-        log = stderr.read()
-        stderr.close()
+    with Watching(env, tmp_path, "--db", db, feeds, "--once", "--delay", "0", "--timeout", "2") as w:
+        assert wait_for(lambda: len(page_hits(site)) >= 3, 120, w.proc), "the watcher never fetched 3 pages"
+        w.proc.send_signal(signal.SIGTERM)
+        assert w.proc.wait(timeout=120) == 0
+    log = w.log()
     assert "stopped on SIGTERM" in log and "Traceback" not in log
     fetched = page_hits(site)
     stored = count(db, "SELECT count(*) FROM articles")
@@ -113,24 +119,16 @@ def test_watch_loop_leaves_the_database_free_between_polls_and_stops_on_ctrl_c(s
     feeds = tmp_path / "feeds.txt"
     feeds.write_text(f"{publish_all(site, 1)}\nftp://nowhere.example/feed\n")
     db = tmp_path / "news.duckdb"
-    stderr = open(tmp_path / "stderr.txt", "w+")
-    proc = subprocess.Popen(tidings_cmd("watch", "--db", db, feeds, "--every", "10m", "--delay", "0"),
-                            stdout=subprocess.DEVNULL, stderr=stderr, env=env, cwd=ROOT)
-    try:
-        assert wait_for(lambda: "poll 1:" in (tmp_path / "stderr.txt").read_text(), 120, proc)
+    with Watching(env, tmp_path, "--db", db, feeds, "--every", "10m", "--delay", "0") as w:
+        assert wait_for(lambda: "poll 1:" in w.log(), 120, w.proc)
         listed = run(env, "feeds", "--db", db, "--format", "jsonl")  # the watcher sleeps: the file is free
         assert listed.returncode == 0, listed.stderr
         assert json.loads(listed.stdout)["pages"] == 1
         started = time.monotonic()
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
+        w.proc.send_signal(signal.SIGINT)
+        assert w.proc.wait(timeout=30) == 0
         assert time.monotonic() - started < 10
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        stderr.seek(0)
-        log = stderr.read()
-        stderr.close()
+    log = w.log()
     assert f"skipped: {feeds}:line 2: not an http(s) URL (ftp://nowhere.example/feed)" in log
     assert "poll 1: 1 feeds (0 unchanged, 0 failed), 1 new entries, 1 articles (1 from pages, 0 from feed text), " \
         "1 added, 0 page errors" in log
