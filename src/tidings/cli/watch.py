@@ -1,11 +1,11 @@
 """`tidings watch`: poll RSS/Atom feeds into the database; `tidings feeds`: their state."""
 from __future__ import annotations
 
+import itertools
 import re
 import signal
 import threading
 import time
-from datetime import datetime
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -103,58 +103,67 @@ def watch(
     Example: [bold]tidings watch --db news.duckdb feeds.txt --every 15m[/bold]
     """
     from tidings.ingest.fetch import FetchPolicy, Fetcher
-    from tidings.store import StoreError
-    from tidings.watch import PollSummary, Watcher, read_feed_list
 
     interval = _positive(parse_duration(every), "--every")
     policy = FetchPolicy(connect_timeout=_positive(timeout, "--timeout"), read_timeout=timeout,
                          total_timeout=max(60.0, 3 * timeout), max_bytes=parse_size(max_page_size),
                          retries=retries, backoff=min(2.0, timeout), host_delay=max(0.0, delay), contact=contact)
-    urls = _feed_list(feeds, read_feed_list, previous=None)
+    urls = _feed_list(feeds, previous=None)
     stop = threading.Event()
-    polls = 0
     with _Signals(stop) as signals, Fetcher(policy, stop) as fetcher, \
             Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
                      transient=True, disable=not err.is_terminal) as progress:
         line = progress.add_task("starting", total=None)
-        while True:
-            polls += 1
+        for n in itertools.count(1):
             started = time.monotonic()
-
-            def show(summary: PollSummary, n: int = polls, total: int = len(urls)) -> None:
-                stopping = f" · stopping ({signals.name})" if signals.name else ""
-                progress.update(line, description=(
-                    f"poll {n}: feeds {summary.feeds + summary.deferred}/{total} · "
-                    f"entries {summary.resolved}/{summary.queued} · "
-                    f"{summary.committed}/{summary.pages + summary.feed_texts} articles stored · "
-                    f"{summary.errors} errors{stopping}"))
-
-            try:
-                store = open_store_for_poll(db, once)
-            except StoreError as e:
-                err.print(f"[yellow]skipped poll {polls}:[/yellow] {e}; trying again at the next poll", highlight=False)
-            else:
-                try:
-                    with store:
-                        summary = Watcher(store, fetcher, _log, on_progress=show).poll(urls)
-                        articles = store.stats()["articles"]
-                except KeyboardInterrupt:
-                    err.print("aborted: the open batch was rolled back; entries not yet stored stay queued",
-                              highlight=False)
-                    raise typer.Exit(130) from None
-                err.print(_poll_line(polls, summary, articles, db), highlight=False, soft_wrap=True)
+            _poll(db, urls, n, fetcher, once, lambda summary: progress.update(
+                line, description=_progress_text(n, len(urls), summary, signals.name)))
             if once or stop.is_set():
                 break
-            wake = started + interval
-            progress.update(line, description=f"next poll at {datetime.fromtimestamp(time.time() + wake - time.monotonic()):%H:%M:%S}")
-            if stop.wait(max(0.0, wake - time.monotonic())):
+            pause = max(0.0, started + interval - time.monotonic())
+            wake = time.strftime("%H:%M:%S", time.localtime(time.time() + pause))
+            progress.update(line, description=f"next poll at {wake}")
+            if stop.wait(pause):
                 break
-            urls = _feed_list(feeds, read_feed_list, previous=urls)
+            urls = _feed_list(feeds, previous=urls)
     if signals.name:
         err.print(f"stopped on {signals.name}; everything fetched so far is committed", highlight=False)
 
 
-def open_store_for_poll(db: str, once: bool):
+def _poll(db: str, urls: list[str], n: int, fetcher, once: bool, show) -> None:
+    """One poll with the database open; one line says how it went."""
+    from tidings.store import StoreError
+    from tidings.watch import Watcher
+
+    try:
+        store = _open_store_for_poll(db, once)
+    except StoreError as e:
+        err.print(f"[yellow]skipped poll {n}:[/yellow] {e}; trying again at the next poll", highlight=False,
+                  soft_wrap=True)
+        return
+    try:
+        with store:
+            summary = Watcher(store, fetcher, _log, on_progress=show).poll(urls)
+            articles = store.stats()["articles"]
+    except KeyboardInterrupt:
+        err.print("aborted: the open batch was rolled back; entries not yet stored stay queued", highlight=False)
+        raise typer.Exit(130) from None
+    except Exception as e:  # a bug must not end a long-running watcher with a traceback
+        err.print(f"[red]poll {n} failed:[/red] {type(e).__name__}: {' '.join(str(e).split())[:300]}; "
+                  "the open batch was rolled back, its entries stay queued", highlight=False, soft_wrap=True)
+        if once:
+            raise typer.Exit(1) from None
+        return
+    err.print(_poll_line(n, summary, articles, db), highlight=False, soft_wrap=True)
+
+
+def _progress_text(n: int, feeds: int, s, signal_name: str | None) -> str:
+    stopping = f" · stopping ({signal_name})" if signal_name else ""
+    return (f"poll {n}: feeds {s.feeds + s.deferred}/{feeds} · entries {s.resolved}/{s.queued} · "
+            f"{s.committed}/{s.pages + s.feed_texts} articles stored · {s.errors} errors{stopping}")
+
+
+def _open_store_for_poll(db: str, once: bool):
     """The store for one poll; a database another process holds is an error for a single
     poll and a skipped poll for a running watcher."""
     from tidings.store import Store, StoreError
@@ -172,10 +181,12 @@ def _log(line: str) -> None:
     err.print(f"[yellow]skipped:[/yellow] {line}", highlight=False, soft_wrap=True)
 
 
-def _feed_list(path: str, read, previous: list[str] | None) -> list[str]:
+def _feed_list(path: str, previous: list[str] | None) -> list[str]:
     """The feeds to poll; the list of the last poll when the file has become unreadable."""
+    from tidings.watch import read_feed_list
+
     try:
-        urls, problems = read(path)
+        urls, problems = read_feed_list(path)
     except OSError as e:
         if previous is None:
             err.print(f"[red]error:[/red] {path}: cannot read the feed list ({e.strerror or e})", highlight=False)
