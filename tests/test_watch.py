@@ -138,13 +138,14 @@ def test_failing_feeds_never_stop_the_others(site, tmp_path):
     broken = site.route("/broken.xml", Answer(status=500, body=b"oops", content_type="text/plain"))
     not_feed = site.route("/home", Answer(body=article_page(*STORIES[7])))
     busy = site.route("/busy.xml", Answer(status=503, body=b"", headers={"Retry-After": "3600"}))
+    empty = serve_feed(site, [], path="/empty.xml")  # well-formed, nothing in it yet: no error
     db = tmp_path / "w.duckdb"
-    summary, log = poll(db, [missing, broken, not_feed, busy, good])
-    assert (summary.feeds, summary.feed_errors, summary.pages) == (5, 4, 1)
+    summary, log = poll(db, [missing, broken, not_feed, busy, empty, good])
+    assert (summary.feeds, summary.feed_errors, summary.pages) == (6, 4, 1)
     assert [line.split(": ", 1)[0] for line in log] == [f"feed {u}" for u in (missing, broken, not_feed, busy)]
     assert "HTTP 404" in log[0] and "HTTP 500" in log[1] and "not an RSS/Atom feed" in log[2] and "HTTP 503" in log[3]
     state = dict(rows(db, "SELECT url, last_error FROM watch_feeds"))
-    assert state[good] is None and state[missing].startswith("HTTP 404")
+    assert state[good] is None and state[empty] is None and state[missing].startswith("HTTP 404")
     # The server that asked for an hour's pause is left alone at the next poll.
     summary, _ = poll(db, [missing, broken, not_feed, busy, good])
     assert summary.deferred == 1 and len(site.hits("/busy.xml")) == 1
@@ -164,3 +165,19 @@ def test_canonical_link():
     assert canonical_link("HTTPS://News.Example/a/b?id=3&utm_source=rss&utm_medium=feed#x") == \
         "https://news.example/a/b?id=3"
     assert canonical_link("http://news.example") == "http://news.example/"
+
+
+def test_queued_entries_of_a_feed_taken_off_the_list_wait(site, tmp_path):
+    site.route("/news/later", Answer(status=503, body=b"busy"))
+    first = serve_feed(site, [Item(title="Quay repairs", link=site.url("/news/later"),
+                                   summary=STORIES[8][1][0])], path="/first.xml")
+    other = serve_feed(site, [publish(site, 9)], path="/other.xml")
+    db = tmp_path / "w.duckdb"
+    summary, _ = poll(db, [first])
+    assert summary.page_errors == 1 and len(site.hits("/news/later")) == FAST.retries + 1
+    summary, _ = poll(db, [other])
+    assert summary.queued == 1 and len(site.hits("/news/later")) == FAST.retries + 1
+    site.route("/news/later", Answer(body=article_page(*STORIES[8])))
+    summary, _ = poll(db, [first, other])
+    assert (summary.queued, summary.pages) == (1, 1)
+    assert rows(db, "SELECT state, count(*) FROM watch_entries GROUP BY ALL ORDER BY 1") == [("page", 2)]

@@ -136,7 +136,7 @@ class Watcher:
                 summary.stopped = True
                 return summary
             self.on_progress(summary)
-        self._process_queue(summary)
+        self._process_queue(set(feeds), summary)
         return summary
 
     # ------------------------------------------------------------------ phase 1: feeds
@@ -175,10 +175,11 @@ class Watcher:
 
     # ------------------------------------------------------------------ phase 2: entries
 
-    def _process_queue(self, summary: PollSummary) -> None:
+    def _process_queue(self, feeds: set[str], summary: PollSummary) -> None:
         from tidings.process import add_articles
 
-        queue = self.state.pending()
+        # Entries of feeds taken off the list wait, in case they come back.
+        queue = [p for p in self.state.pending() if p.feed in feeds]
         summary.queued = len(queue)
         if not queue:
             return

@@ -268,12 +268,15 @@ class FeedEntry:
 def feed_entries(data: bytes, name: str, on_error: OnError, headers: dict[str, str] | None = None) -> list[FeedEntry]:
     """The entries of an RSS/Atom document, in feed order. `headers` are the HTTP response
     headers of a fetched feed (`content-type` for its charset, `content-location` for its
-    URL, against which relative links resolve). Raises IngestError when `data` is no feed."""
+    URL, against which relative links resolve). A well-formed feed may have no entries;
+    raises IngestError when `data` is no feed."""
     import feedparser
 
     # A BytesIO, never bytes or str: feedparser would fetch a string that looks like a URL.
     parsed = feedparser.parse(io.BytesIO(data), response_headers=headers or {})
     if not parsed.entries:
+        if parsed.get("version") and not parsed.get("bozo"):
+            return []  # a well-formed feed with nothing in it yet
         reason = f" ({parsed.get('bozo_exception')})" if parsed.get("bozo") else ""
         raise IngestError(f"not an RSS/Atom feed or a feed without entries{reason}")
     if parsed.get("bozo") and not isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride):
@@ -300,7 +303,10 @@ def feed_entries(data: bytes, name: str, on_error: OnError, headers: dict[str, s
 
 def read_feed(stream: BinaryIO, name: str, on_error: OnError) -> Iterator[Article]:
     """A feed file: one article per entry, from the text the feed carries."""
-    for e in feed_entries(_read_document(stream), name, on_error):
+    entries = feed_entries(_read_document(stream), name, on_error)
+    if not entries:
+        raise IngestError("a feed without entries")
+    for e in entries:
         if not e.text:
             on_error(f"{e.where}: feed entry without content or summary")
             continue
