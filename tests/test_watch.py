@@ -1,9 +1,11 @@
 """Watching feeds (`tidings.watch`, `store/feeds.py`): real feeds and pages served on
 127.0.0.1, the real spaCy model, a real DuckDB file. Nothing may reach another address."""
+import threading
+
 import duckdb
 import pytest
 
-from localweb import STORIES, Answer, Item, article_page, net_guard, page_hits, rss, site  # noqa: F401 - fixtures
+from localweb import STORIES, Answer, Item, LocalWeb, article_page, net_guard, page_hits, rss, site  # noqa: F401 - fixtures
 from tidings.ingest.fetch import Fetcher, FetchPolicy
 from tidings.store import Store
 from tidings.watch import MAX_PAGE_ATTEMPTS, Watcher, canonical_link, read_feed_list
@@ -181,3 +183,21 @@ def test_queued_entries_of_a_feed_taken_off_the_list_wait(site, tmp_path):
     summary, _ = poll(db, [first, other])
     assert (summary.queued, summary.pages) == (1, 1)
     assert rows(db, "SELECT state, count(*) FROM watch_entries GROUP BY ALL ORDER BY 1") == [("page", 2)]
+
+
+def test_a_stop_while_waiting_for_a_host_leaves_the_entries_queued(site, tmp_path):
+    with LocalWeb(lifetime=60) as pages:  # another port: another host, asking for 5 s between requests
+        pages.route("/robots.txt", Answer(body=b"User-agent: *\nCrawl-delay: 5\n", content_type="text/plain"))
+        items = []
+        for n in (10, 11):
+            pages.route(f"/news/{n}", Answer(body=article_page(*STORIES[n])))
+            items.append(Item(title=STORIES[n][0], link=pages.url(f"/news/{n}"), summary=STORIES[n][1][0]))
+        feed = serve_feed(site, items)
+        db = tmp_path / "w.duckdb"
+        with Store(db) as store, Fetcher(FAST) as fetcher:
+            threading.Timer(1.0, fetcher.stop.set).start()
+            summary = Watcher(store, fetcher, print).poll([feed])
+        assert summary.stopped and (summary.new_entries, summary.resolved, summary.feed_texts) == (2, 0, 0)
+        assert page_hits(pages) == []
+        assert rows(db, "SELECT state, count(*) FROM watch_entries GROUP BY ALL") == [("pending", 2)]
+        assert rows(db, "SELECT count(*) FROM articles") == [(0,)]

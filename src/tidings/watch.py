@@ -163,6 +163,11 @@ class Watcher:
         except IngestError as e:
             self._feed_failed(url, now, str(e), got.status, None, summary)
             return
+        except Stopped:
+            raise
+        except Exception as e:  # a bug in fetching or parsing one feed costs that feed, not the poll
+            self._feed_failed(url, now, f"unexpected error ({_one_line(e)})", None, None, summary)
+            return
         rows = [(entry_key(e, url), e.link, dataclasses.asdict(e)) for e in entries]
         summary.new_entries += self.state.feed_changed(url, stamp, got.status, got.etag, got.last_modified, rows)
 
@@ -223,21 +228,28 @@ class Watcher:
         page_error = None
         if is_web_url(entry.link):
             try:
-                article = self._from_page(entry, self.fetcher.get(entry.link, "page"))
-                if article is not None:
-                    summary.pages += 1
-                    return EntryOutcome(pending.key, "page", article.id), article
-                page_error = "no article text found in the page"
+                page = self.fetcher.get(entry.link, "page")
             except FetchError as e:
                 page_error = e.reason
                 if e.transient and pending.attempts + 1 < MAX_PAGE_ATTEMPTS:
                     summary.page_errors += 1
                     self.log(f"page {entry.link}: {e.reason}; tried again at the next poll")
                     return EntryOutcome(pending.key, "pending", error=e.reason), None
-            except IngestError as e:
-                page_error = str(e)
-            except Exception as e:  # a page that breaks the extractor costs its entry's page, not the run
-                page_error = f"cannot extract the page ({type(e).__name__}: {' '.join(str(e).split())[:150]})"
+            except Stopped:
+                raise  # the entry stays queued as it is
+            except Exception as e:  # a bug in fetching costs this entry's page, not the poll
+                page_error = f"unexpected error fetching the page ({_one_line(e)})"
+            else:
+                try:
+                    article = self._from_page(entry, page)
+                    if article is not None:
+                        summary.pages += 1
+                        return EntryOutcome(pending.key, "page", article.id), article
+                    page_error = "no article text found in the page"
+                except IngestError as e:
+                    page_error = str(e)
+                except Exception as e:  # a page that breaks the extractor costs its entry's page, not the poll
+                    page_error = f"cannot extract the page ({_one_line(e)})"
         if page_error:
             summary.page_errors += 1
             self.log(f"page {entry.link}: {page_error}; " +
@@ -301,6 +313,10 @@ class _Outcomes:
             self.written += 1
         if ready:
             self.state.finish(ready, now_utc().isoformat())
+
+
+def _one_line(e: BaseException) -> str:
+    return f"{type(e).__name__}: {' '.join(str(e).split())[:150]}"
 
 
 def _feed_headers(got: Fetched) -> dict[str, str]:

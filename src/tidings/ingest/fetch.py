@@ -318,7 +318,7 @@ class Fetcher:
             raise FetchError(url, f"connection failed ({_first_line(e) or type(e).__name__})", transient=True) from e
         except httpx.DecodingError as e:
             raise FetchError(url, f"corrupt compressed body ({_first_line(e)})") from e
-        except httpx.HTTPError as e:  # invalid URL, unsupported protocol, too many headers...
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as e:  # a bad URL or redirect target...
             raise FetchError(url, f"{type(e).__name__}: {_first_line(e)}") from e
         finally:
             self._last_request[site_of(url)] = time.monotonic()
