@@ -3,7 +3,6 @@
 import threading
 
 import duckdb
-import pytest
 
 from localweb import STORIES, Answer, Item, LocalWeb, article_page, net_guard, page_hits, rss, site  # noqa: F401 - fixtures
 from tidings.ingest.fetch import Fetcher, FetchPolicy
