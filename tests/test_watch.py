@@ -45,7 +45,7 @@ def rows(db, sql):
 
 def test_entries_become_articles_from_their_pages(site, tmp_path):
     items = [publish(site, 0), publish(site, 1),
-             Item(title="Ferry timetable changes", link=None, guid="ferry-1",
+             Item(title="Ferry timetable changes", link=None, guid="ferry-1", published=1720000000.0 + 5 * DAY,
                   summary="The island ferry will leave at seven instead of eight from Monday, the operator said.")]
     feed = serve_feed(site, items)
     db = tmp_path / "w.duckdb"
@@ -56,8 +56,8 @@ def test_entries_become_articles_from_their_pages(site, tmp_path):
     page = arts[site.url("/news/0")]
     assert page[1] == "Harbour Gazette" and page[2] == STORIES[0][0] and page[3].startswith("2024-07-")
     assert STORIES[0][1][2] in page[4]  # the whole page, not the feed's one-paragraph summary
-    ferry = arts[feed]  # no page: the feed's text, under the feed's URL
-    assert ferry[4].startswith("The island ferry") and ferry[1] == "Harbour Gazette: World"
+    ferry = arts[feed]  # no page: the feed's text, under the feed's URL, and the site's name its pages gave
+    assert ferry[4].startswith("The island ferry") and ferry[1] == "Harbour Gazette"
     assert rows(db, "SELECT count(*) FROM watch_entries WHERE state = 'pending'") == [(0,)]
     assert len(site.hits("/robots.txt")) == 1
 

@@ -118,6 +118,7 @@ class Watcher:
         self.fetcher = fetcher
         self.log = log
         self.on_progress = on_progress or (lambda summary: None)
+        self._site_names: dict[str, str | None] = {}  # feed URL -> the name its pages give their site
 
     @property
     def stopping(self) -> bool:
@@ -243,6 +244,8 @@ class Watcher:
                 try:
                     article = self._from_page(entry, page)
                     if article is not None:
+                        if article.outlet and article.outlet != entry.outlet:
+                            self._site_names[pending.feed] = article.outlet
                         summary.pages += 1
                         return EntryOutcome(pending.key, "page", article.id), article
                     page_error = "no article text found in the page"
@@ -259,10 +262,19 @@ class Watcher:
                 self.log(f"feed {entry.where}: entry without a page or text, dropped")
             return EntryOutcome(pending.key, "failed", error=page_error or "no page and no text"), None
         url = entry.link or pending.feed
-        article = make_article(entry.text, url, title=entry.title, published=entry.published, outlet=entry.outlet,
-                               author=entry.author, external_id=entry.guid)
+        article = make_article(entry.text, url, title=entry.title, published=entry.published,
+                               outlet=self._site_name(pending.feed) or entry.outlet, author=entry.author,
+                               external_id=entry.guid)
         summary.feed_texts += 1
         return EntryOutcome(pending.key, "feed_text", article.id, error=page_error), article
+
+    def _site_name(self, feed: str) -> str | None:
+        """One outlet for a feed's articles, from pages or from feed text alike: the name its
+        pages give their site ("Harbour Gazette") rather than the feed's title ("Harbour
+        Gazette: World"), when a page has given one."""
+        if feed not in self._site_names:
+            self._site_names[feed] = self.state.site_name(feed)
+        return self._site_names[feed]
 
     @staticmethod
     def _from_page(entry: FeedEntry, page: Fetched) -> Article | None:

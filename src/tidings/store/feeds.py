@@ -132,6 +132,14 @@ class FeedState:
              "not_before = ? WHERE url = ?", [now, status, error, not_before, url]),
         ])
 
+    def site_name(self, feed: str) -> str | None:
+        """The outlet the latest page of this feed named (its site's own name), if any."""
+        row = self.con.execute(
+            "SELECT a.outlet FROM watch_entries e JOIN articles a ON a.id = e.article "
+            "WHERE e.feed = ? AND e.state = 'page' AND a.outlet IS NOT NULL ORDER BY e.done_at DESC LIMIT 1",
+            [feed]).fetchone()
+        return row[0] if row else None
+
     # ------------------------------------------------------------------ entries
 
     def pending(self) -> list[PendingEntry]:
