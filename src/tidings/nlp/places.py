@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from tidings.nlp.gazetteer import Entry, Gazetteer, distance_km, fold_name, load_gazetteer
+from tidings.nlp.places_home import Home
 from tidings.records import Place
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -42,6 +43,8 @@ NEAR_KM = 120.0          # two places this close support each other
 MIN_STRONG_CITY = 100_000  # a city this big is a place even where the tagger said ORG
 SIBLING_ADMIN1 = 0.5     # support of a state by another state of its country
 SIBLING_COUNTRY = 0.3    # support of a country by another country
+HOME_REGION = 8.0        # prior per unit of the outlet's share of a region (see places_home)
+HOME_COUNTRY = 1.0       # the same for the outlet's share of a country
 
 FEATURE_PRIOR = {
     "continent": 3.0,
@@ -71,6 +74,9 @@ class _Cues:
     metonym_noun: frozenset[str]
     partner: frozenset[str]
     state_abbrev: dict[str, tuple[str, bool]]   # "Ill." -> ("IL", ambiguous)
+    abbrev: dict[str, tuple[str, str, bool]]    # "Ont." -> ("Ontario", "CA", ambiguous)
+    prefixes: tuple[str, ...]                   # "Northeast", "City of": longest first
+    suffixes: tuple[str, ...]                   # "City", "Province"
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,6 +90,11 @@ def _cues() -> _Cues:
     for row in load_tsv("places_metonym_words.tsv"):
         meto.setdefault(row["kind"], set()).add(row["word"].lower())
     abbrev = {r["abbreviation"]: (r["state"], r["ambiguous"] == "1") for r in load_tsv("places_us_states.tsv")}
+    other = {r["abbreviation"]: (r["name"], r["country"], r["ambiguous"] == "1")
+             for r in load_tsv("places_abbreviations.tsv")}
+    affixes: dict[str, list[str]] = {}
+    for row in load_tsv("places_affixes.tsv"):
+        affixes.setdefault(row["kind"], []).append(row["words"])
     return _Cues(
         locative=frozenset(w.lower() for w in kinds.get("locative", ())),
         street=frozenset(kinds.get("street", ())),
@@ -98,6 +109,9 @@ def _cues() -> _Cues:
         metonym_noun=frozenset(meto.get("noun", ())),
         partner=frozenset(meto.get("partner", ())),
         state_abbrev=abbrev,
+        abbrev=other,
+        prefixes=tuple(sorted(affixes.get("prefix", ()), key=len, reverse=True)),
+        suffixes=tuple(sorted(affixes.get("suffix", ()), key=len, reverse=True)),
     )
 
 
@@ -134,11 +148,47 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 def _state_of(gaz: Gazetteer, text: str, after_comma: bool) -> Entry | None:
-    """A US state written as an abbreviation ("Ill.", "W.Va.", "TX") or in full."""
-    abbrev = _cues().state_abbrev.get(text)
-    if abbrev and (after_comma or not abbrev[1]):
-        return gaz.state("US", abbrev[0])
+    """A state or province written as an abbreviation: US states ("Ill.", "W.Va.", "TX"),
+    and the press and postal forms of `places_abbreviations.tsv` ("Ont.", "N.S.W.",
+    "Phila."). A form that is also a word is taken only after a comma ("Toronto, ON").
+    "N.Y" is "N.Y." with its last dot lost to the sentence's, "Ont" one the tokenizer cut off."""
+    cues = _cues()
+    dot_lost = not text.endswith(".") and ("." in text or after_comma)
+    for form in (text, text + ".") if dot_lost else (text,):
+        abbrev = cues.state_abbrev.get(form)
+        if abbrev and (after_comma or not abbrev[1]):
+            return gaz.state("US", abbrev[0])
+        other = cues.abbrev.get(form)
+        if other and (after_comma or not other[2]):
+            return _best_in(gaz, other[0], other[1])
     return None
+
+
+def _best_in(gaz: Gazetteer, name: str, country: str) -> Entry | None:
+    """The most prominent entry called `name` in `country` (Quebec the province, not the city)."""
+    entries = [e for e, primary in gaz.lookup(name) if primary and e.country == country]
+    return max(entries, key=lambda e: (FEATURE_PRIOR.get(e.feature, 0.0) + 0.4 * math.log10(e.population + 1)),
+               default=None)
+
+
+def _without_affixes(text: str) -> list[str]:
+    """The name inside generic words news puts around it (`places_affixes.tsv`):
+    "Northeast Georgia" -> "Georgia", "City of Santa Ana" -> "Santa Ana", "Huntsville
+    City" -> "Huntsville", "Mid-Jutland" -> "Jutland"; the likeliest reading first."""
+    cues = _cues()
+    out = []
+    core = text
+    for p in cues.prefixes:
+        if core.startswith(p) and len(core) > len(p) + 1 and core[len(p)] in " -":
+            core = core[len(p) + 1:].lstrip()
+            out.append(core)
+            break
+    for base in (text, core) if core != text else (text,):
+        for sfx in cues.suffixes:
+            if base.endswith(" " + sfx) and len(base) > len(sfx) + 1:
+                out.append(base[:-len(sfx) - 1].rstrip())
+                break
+    return [o for o in out if o and o[0].isupper()]
 
 
 def _container(gaz: Gazetteer, text: str) -> Entry | None:
@@ -513,16 +563,39 @@ def _softmax(scores: list[float]) -> list[float]:
     return [x / total for x in exps]
 
 
-def disambiguate(mentions: list[Mention], doc: Doc, gaz: Gazetteer | None = None) -> None:
-    """Choose an entry for every mention that has candidates (sets `Mention.chosen`)."""
+def _retry_lookup(gaz: Gazetteer, text: str) -> list[tuple[Entry, bool]]:
+    """Entries for a name the gazetteer does not know as written: an abbreviation
+    ("B.C.", "Phila."), or the name inside generic words ("Northeast Georgia")."""
+    abbrev = _state_of(gaz, text, after_comma=False)
+    if abbrev is not None:
+        return [(abbrev, True)]
+    for variant in _without_affixes(text):
+        found = [(e, p) for e, p in gaz.lookup(variant) if p or e.population >= 1000]
+        if found:
+            return found
+    return []
+
+
+def _home_prior(e: Entry, home: Home | None) -> float:
+    """What the outlet's home adds to an entry: a local paper's "Alexandria" is its own."""
+    if home is None or e.feature in ("continent", "region"):
+        return 0.0
+    region, country = home.share(e.country, e.admin1)
+    return HOME_REGION * region + HOME_COUNTRY * country
+
+
+def disambiguate(mentions: list[Mention], doc: Doc, gaz: Gazetteer | None = None,
+                 home: Home | None = None) -> None:
+    """Choose an entry for every mention that has candidates (sets `Mention.chosen`).
+    `home` is the outlet's prior over regions (`places_home`), None when unknown."""
     gaz = gaz or load_gazetteer()
     priors: list[list[float]] = []
     for m in mentions:
         if m.forced is not None:
             m.candidates = [(m.forced, 10.0)]
         else:
-            found = gaz.lookup(m.text)
-            scored = [(e, _prior(e, primary, m)) for e, primary in found]
+            found = gaz.lookup(m.text) or _retry_lookup(gaz, m.text)
+            scored = [(e, _prior(e, primary, m) + _home_prior(e, home)) for e, primary in found]
             if m.hint:
                 cc, a1 = m.hint
                 scored = [(e, s + (8.0 if e.country == cc and (not a1 or e.admin1 == a1) else -4.0)) for e, s in scored]
@@ -688,12 +761,13 @@ def _keep_unresolved(doc: Doc, m: Mention) -> bool:
     return False
 
 
-def resolve_places(doc: Doc) -> list[Place]:
+def resolve_places(doc: Doc, home: Home | None = None) -> list[Place]:
     """Every toponym in `doc`, with doc character offsets, resolved to GeoNames where the
-    gazetteer has it; metonyms ("Beijing said") are kept and marked."""
+    gazetteer has it; metonyms ("Beijing said") are kept and marked. `home` is the prior
+    of the article's outlet (`places_home.OutletHomes.home_of`), if known."""
     gaz = load_gazetteer()
     mentions = find_mentions(doc, gaz)
-    disambiguate(mentions, doc, gaz)
+    disambiguate(mentions, doc, gaz, home)
     places = []
     for m in mentions:
         if m.chosen is None and not _keep_unresolved(doc, m):
