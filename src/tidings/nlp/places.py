@@ -43,6 +43,7 @@ NEAR_KM = 120.0          # two places this close support each other
 MIN_STRONG_CITY = 100_000  # a city this big is a place even where the tagger said ORG
 SIBLING_ADMIN1 = 0.5     # support of a state by another state of its country
 SIBLING_COUNTRY = 0.3    # support of a country by another country
+CITY_CLUE = 3.0          # prior of a city for a dateline or a name inside "X Post", "X Police"
 HOME_REGION = 8.0        # prior per unit of the outlet's share of a region (see places_home)
 HOME_COUNTRY = 1.0       # the same for the outlet's share of a country
 
@@ -70,6 +71,8 @@ class _Cues:
     not_place: frozenset[str]
     disease: frozenset[str]
     not_toponym: frozenset[str]
+    city_body: frozenset[str]
+    not_place_lower: frozenset[str]
     metonym_verb: frozenset[str]
     metonym_noun: frozenset[str]
     partner: frozenset[str]
@@ -105,6 +108,8 @@ def _cues() -> _Cues:
         not_place=frozenset(kinds.get("not_place", ())),
         disease=frozenset(w.lower() for w in kinds.get("disease", ())),
         not_toponym=frozenset(kinds.get("not_toponym", ())),
+        city_body=frozenset(kinds.get("city_body", ())),
+        not_place_lower=frozenset(kinds.get("not_place_lower", ())),
         metonym_verb=frozenset(meto.get("verb", ())),
         metonym_noun=frozenset(meto.get("noun", ())),
         partner=frozenset(meto.get("partner", ())),
@@ -128,6 +133,8 @@ class Mention:
     hint: tuple[str, str] | None = None   # (country, admin1) from "City, State"
     forced: Entry | None = None      # a state abbreviation or a container after a comma
     inside: bool = False             # part of an organisation's name ("Ohio State University")
+    city_clue: bool = False          # a dateline or a name inside an outlet's or a city body's name
+    placed: bool = False             # the text around it says place ("in X", "X, State", a dateline)
     candidates: list[tuple[Entry, float]] = field(default_factory=list)
     beliefs: list[float] = field(default_factory=list)
     chosen: Entry | None = None
@@ -269,6 +276,11 @@ class _Finder:
         if forced is None and _demonym(gaz, span.text) and not gaz.has_key(fold_name(span.text)):
             return None   # "Sri Lankan", "Palestinians": demonyms are not toponyms
         m = Mention(start, end, span.text, label, hint=hint, forced=forced, inside=inside)
+        # "WASHINGTON (AP) —", "the Washington Post", "Alexandria Police": datelines and the
+        # bodies a city names after itself point at the city, not a state of the same name
+        m.city_clue = self.dateline(start, end) or end < len(doc) and self.txt[end] in cues.city_body
+        m.placed = (m.city_clue or hint is not None or self.locative_before(start)
+                    or self.container_after(end) is not None)
         self.mentions.append(m)
         for i in range(start, end):
             self.taken[i] = True
@@ -509,13 +521,35 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
     finder.other_entities()
     finder.untagged_names()
     finder.mentions.sort(key=lambda m: m.start)
-    return finder.mentions
+    return _not_people(finder.mentions, doc, finder.gaz)
+
+
+def _not_people(mentions: list[Mention], doc: Doc, gaz: Gazetteer) -> list[Mention]:
+    """People and firms are not places unless the text puts them there: a one-word name
+    that is the surname of a person the article names in full ("David Hopkins ...
+    Hopkins said"), or that a lower-case word makes a person's or a firm's ("the Obama
+    administration"), is dropped, unless it is placed ("in Hopkins", "Hopkins, Minn.")
+    or names a country or a state."""
+    cues = _cues()
+    surnames = {ent[-1].text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2 and ent[-1].is_title}
+    kept = []
+    for m in mentions:
+        single = m.end - m.start == 1
+        if single and m.forced is None and not m.placed:
+            follower = doc[m.end].text if m.end < len(doc) else ""
+            if m.text in surnames or follower in cues.not_place_lower:
+                if not any(e.feature in ("country", "admin1", "continent") for e, p in gaz.lookup(m.text) if p):
+                    continue
+        kept.append(m)
+    return kept
 
 
 # ---------------------------------------------------------------- resolution
 
 def _prior(e: Entry, primary: bool, m: Mention) -> float:
     score = 0.4 * math.log10(e.population + 1) + FEATURE_PRIOR.get(e.feature, 0.0)
+    if m.city_clue and e.feature in ("city", "capital"):
+        score += CITY_CLUE
     score += 1.0 if primary else -1.5
     if e.feature == "admin2" and m.text.split()[-1] in _cues().admin_suffix:
         score += 2.5      # "Laurel County" written in full: the county, not the town
@@ -757,7 +791,9 @@ def _keep_unresolved(doc: Doc, m: Mention) -> bool:
     if m.label == "LOC":
         return True
     if m.label == "GPE":
-        return True
+        # a name the gazetteer does not know is a place only where the text says so: the
+        # tagger calls many surnames GPE ("Hartmann", "Musharraf")
+        return m.placed
     return False
 
 
