@@ -40,3 +40,19 @@ def test_a_dateline_and_a_paper_mean_the_city(nlp):
     found = resolve_places(nlp("The report was first published by the Washington Post on Monday."))
     post = [p for p in found if p.text == "Washington"]
     assert post and post[0].feature == "city"
+
+
+def test_a_street_takes_the_point_of_its_town_and_says_so(nlp):
+    found = resolve_places(nlp("Protesters gathered in London near the embassy on Grosvenor Square on Friday."))
+    square = [p for p in found if p.text == "Grosvenor Square"]
+    london = [p for p in found if p.text == "London"]
+    assert square and london
+    assert square[0].geonameid is None and square[0].resolved_from == "London"
+    assert (square[0].lat, square[0].lon) == (london[0].lat, london[0].lon)
+    assert london[0].resolved_from is None
+
+
+def test_a_country_never_goes_to_a_small_namesake_unqualified(nlp):
+    found = resolve_places(nlp("The factory near Houston, Texas, buys most of its parts from China."))
+    china = [p for p in found if p.text == "China"]
+    assert china and china[0].feature == "country" and china[0].country == "CN"

@@ -47,6 +47,10 @@ CITY_CLUE = 3.0          # prior of a city for a dateline or a name inside "X Po
 HOME_REGION = 8.0        # prior per unit of the outlet's share of a region (see places_home)
 HOME_COUNTRY = 1.0       # the same for the outlet's share of a country
 
+MIN_HOME_SHARE = 0.1      # an outlet's share of a region that makes a namesake there its own
+SMALL_NAMESAKE = 100_000  # a town smaller than this never takes a country's name unqualified
+TOWN_FEATURES = ("city", "capital", "admin2")   # what a street or a building can take its point from
+
 FEATURE_PRIOR = {
     "continent": 3.0,
     "country": 2.6,
@@ -698,7 +702,20 @@ def disambiguate(mentions: list[Mention], doc: Doc, gaz: Gazetteer | None = None
     for m in mentions:
         if m.candidates:
             best = max(range(len(m.candidates)), key=lambda k: m.beliefs[k])
-            m.chosen = _city_for_city_region(m.candidates[best][0], m.candidates)
+            m.chosen = _country_over_namesake(m, _city_for_city_region(m.candidates[best][0], m.candidates), home)
+
+
+def _country_over_namesake(m: Mention, chosen: Entry, home: Home | None) -> Entry:
+    """A country's name never goes to a small namesake ("China" near Houston is still
+    China) unless the text qualifies it ("China, Texas" gives a hint) or the namesake
+    lies in the outlet's home (a Tennessee paper's "Lebanon")."""
+    if m.hint is not None or m.forced is not None or chosen.feature not in ("city", "admin2") \
+            or chosen.population >= SMALL_NAMESAKE or _home_prior(chosen, home) >= HOME_REGION * MIN_HOME_SHARE:
+        return chosen
+    for e, _ in m.candidates:
+        if e.feature == "country":
+            return e
+    return chosen
 
 
 def _city_for_city_region(chosen: Entry, candidates: list[tuple[Entry, float]]) -> Entry:
@@ -805,8 +822,34 @@ def resolve_places(doc: Doc, home: Home | None = None) -> list[Place]:
     mentions = find_mentions(doc, gaz)
     disambiguate(mentions, doc, gaz, home)
     places = []
-    for m in mentions:
+    for k, m in enumerate(mentions):
         if m.chosen is None and not _keep_unresolved(doc, m):
             continue
-        places.append(_place(doc, m))
+        place = _place(doc, m)
+        if m.chosen is None:
+            _take_town_point(place, _town_of(doc, mentions, k))
+        places.append(place)
     return places
+
+
+def _town_of(doc: Doc, mentions: list[Mention], k: int) -> Mention | None:
+    """The town a street, building or venue lies in: the place right after it and a comma
+    ("420 Memphis St., Alexandria"), else the nearest town or county named before it."""
+    m = mentions[k]
+    if k + 1 < len(mentions):
+        nxt = mentions[k + 1]
+        if nxt.chosen is not None and nxt.start == m.end + 1 and doc[m.end].text == "," \
+                and nxt.chosen.feature in TOWN_FEATURES:
+            return nxt
+    for prev in reversed(mentions[:k]):
+        if prev.chosen is not None and prev.chosen.feature in TOWN_FEATURES:
+            return prev
+    return None
+
+
+def _take_town_point(place: Place, town: Mention | None) -> None:
+    if town is None or town.chosen is None:
+        return
+    e = town.chosen
+    place.lat, place.lon, place.country = e.lat, e.lon, e.country or None
+    place.resolved_from = town.text
