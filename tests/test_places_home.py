@@ -81,3 +81,22 @@ def test_press_abbreviations_and_generic_words_still_find_the_place(nlp):
     assert ont and ont[0].feature == "admin1" and ont[0].country == "CA"
     city = [p for p in resolve_places(nlp("Officials of the City of Sacramento met on Tuesday.")) if "Sacramento" in p.text]
     assert city and city[0].geonameid is not None
+
+
+def test_add_keeps_outlet_homes_in_the_store_between_runs(tmp_path):
+    from tidings.process import HOMES_STATE, add_articles
+    from tidings.store import Store
+
+    db = tmp_path / "homes.duckdb"
+    first = [Article.from_text(t, url=f"https://www.towntimes.example/a/{i}") for i, t in enumerate(LOCAL)]
+    with Store(db) as store:
+        add_articles(store, first)
+    with Store(db) as store:
+        saved = OutletHomes.from_state(store.get_state(HOMES_STATE))
+        home = saved.home_of("towntimes.example")
+        assert home is not None and max(home.regions, key=home.regions.get) == "US.LA"
+        # a second run starts from what the first learnt: its Alexandria is Louisiana's
+        later = Article.from_text("Alexandria police arrested a man on Sunday.",
+                                  url="https://www.towntimes.example/a/9")
+        add_articles(store, [later])
+        assert OutletHomes.from_state(store.get_state(HOMES_STATE)).articles["towntimes.example"] == 4

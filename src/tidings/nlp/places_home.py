@@ -29,6 +29,7 @@ MAX_WORDS = 4
 MIN_ONE_WORD_POPULATION = 1000   # a one-word name of a hamlet is too often a word or a surname
 PSEUDO_VOTES = 3.0               # shares are tempered while an outlet has said little
 MIN_SHARE = 0.05                 # regions below this share are no prior at all
+MAX_KEPT = 64                    # regions and countries kept per outlet in the saved state
 UNKNOWN_OUTLET = "article:"      # records.outlet_identity's prefix for an article with no outlet
 
 
@@ -78,7 +79,9 @@ class OutletHomes:
 
     # -- state kept between runs (plain JSON)
     def state(self) -> dict:
-        return {"votes": {o: dict(c) for o, c in sorted(self.votes.items())},
+        """Plain JSON; an outlet keeps its MAX_KEPT strongest regions, so the state stays
+        small however many namesakes its papers have named."""
+        return {"votes": {o: dict(sorted(c.most_common(MAX_KEPT))) for o, c in sorted(self.votes.items())},
                 "articles": dict(sorted(self.articles.items()))}
 
     @classmethod
