@@ -24,14 +24,7 @@
     return s;
   }
 
-  async function draw() {
-    let data;
-    try {
-      data = await T.getJSON(figure.dataset.api);
-    } catch (error) {
-      T.showProblem(figure, error, draw);
-      return;
-    }
+  function draw(data) {
     figure.replaceChildren();
     drawLegend();
     summary.textContent = `${data.nodes.length} of ${data.actors} actors and ${data.edges.length} of ` +
@@ -92,5 +85,5 @@
     svg.call(d3.zoom().scaleExtent([0.5, 6]).on("zoom", (event) => layer.attr("transform", event.transform)));
   }
 
-  draw();
+  T.load(figure, figure.dataset.api, draw);
 })();

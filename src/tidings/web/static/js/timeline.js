@@ -26,14 +26,7 @@
       T.el("span", {class: "key"}, T.quadDot(Number(k)), T.QUAD_NAMES[k])));
   }
 
-  async function draw() {
-    let data;
-    try {
-      data = await T.getJSON(figure.dataset.api);
-    } catch (error) {
-      T.showProblem(figure, error, draw);
-      return;
-    }
+  function draw(data) {
     figure.replaceChildren();
     drawLegend();
     summary.textContent = `${data.events} event${data.events === 1 ? "" : "s"}; ` +
@@ -107,5 +100,5 @@
     T.eventList(panel, title, query);
   }
 
-  draw();
+  T.load(figure, figure.dataset.api, draw);
 })();
