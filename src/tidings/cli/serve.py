@@ -44,10 +44,9 @@ def serve(
 ) -> None:
     """Serve the web page and the JSON API over a database: stories, events, a map, a timeline, an actor network.
 
-    The database is opened read-only, and only while pages are asked for: `tidings add` can
-    write to the same file meanwhile (the page says "database busy" until it is done).
-    Every script, style and map shape is served by Tidings itself; nothing is fetched
-    from the internet. JSON under /api/, described at /api/openapi.json.
+    The database is opened read-only, and only while pages are asked for: `tidings add` can write to the same file meanwhile (the page says "database busy" until it is done).
+
+    Every script, style and map shape is served by Tidings itself; nothing is fetched from the internet. JSON under /api/, described at /api/openapi.json.
 
     Example: [bold]tidings serve --db news.duckdb[/bold], then open http://127.0.0.1:8000/
     """
