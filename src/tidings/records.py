@@ -215,6 +215,7 @@ class Story:
     last_seen: str | None = None
     actors: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
+    n_events: int = 0                # fused events of the story
 
 
 @dataclass
