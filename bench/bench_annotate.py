@@ -51,7 +51,8 @@ def run_mode(mode: str, data: Path, limit: int) -> dict:
         tokens = sum(len(doc) for doc in nlp.pipe((r["text"] for r in records), batch_size=BATCH_SIZE))
     else:
         from tidings.ingest import article_from_record
-        from tidings.nlp.pipeline import annotate_articles, load_nlp
+        from tidings.analysis import annotate_articles
+        from tidings.nlp.pipeline import load_nlp
 
         load_nlp()
         warm = article_from_record({"id": "warm", "text": "Warm-up: Kenya's president met Uganda's in Nairobi."},

@@ -12,7 +12,8 @@ from tidings.coding.codebook import Codebook, load_codebook, lookup
 from tidings.coding.explain import mark_sentence
 from tidings.coding.lexicon import load_lexicon, parse_pattern
 from tidings.ingest import article_from_record, read_paths
-from tidings.nlp.pipeline import annotate_articles, annotate_doc, load_nlp
+from tidings.analysis import annotate_articles
+from tidings.nlp.pipeline import annotate_doc, load_nlp
 from tidings.resources import DataFileError
 
 
@@ -383,7 +384,7 @@ def test_code_events_can_take_another_lexicon_object():
     nlp = load_nlp()
     text = "Chile and Peru signed a trade agreement in Lima."
     article = article_from_record({"id": "t", "text": text, "date": "2024-01-10"}, "test")
-    ann = annotate_doc(nlp(article.text), article, code=False)
+    ann = annotate_doc(nlp(article.text), article)
     lex = load_lexicon()
     evs = code_events(nlp(article.text), ann, lexicon=lex, codebook=load_codebook())
     assert pairs(evs) == {("CHL", "PER", "05"), ("PER", "CHL", "05")}

@@ -142,7 +142,7 @@ def test_sibling_codes_from_different_outlets_are_a_conflict():
 @needs_seeds
 def test_seed_exercises_are_one_event_carried_by_both_outlets():
     from tidings.ingest import read_paths
-    from tidings.nlp.pipeline import annotate_articles
+    from tidings.analysis import annotate_articles
 
     articles = list(read_paths(sorted(SEEDS.glob("*.txt")), on_error=lambda *a: None))
     annotated = list(annotate_articles(articles))

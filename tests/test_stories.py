@@ -226,7 +226,7 @@ def test_cluster_articles_keeps_input_order_and_takes_undated_articles(news):
 @needs_seeds
 def test_seed_articles_are_one_story_in_any_order():
     from tidings.ingest import read_paths
-    from tidings.nlp.pipeline import annotate_articles
+    from tidings.analysis import annotate_articles
 
     articles = list(read_paths(sorted(SEEDS.glob("*.txt")), on_error=lambda *a: None))
     assert len(articles) == 2

