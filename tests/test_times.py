@@ -501,3 +501,23 @@ def test_the_past_week_is_the_calendar_week_holding_most_of_it(nlp):
     assert value(nlp, "Fighting last week killed 40 people.", "last week", "2024-07-12") == "2024-W27"
     # and "the past year" is last year, as news uses it
     assert value(nlp, "Sales grew over the past year.", "the past year", "2024-10-30") == "2023"
+
+
+def test_a_day_of_the_month_alone(nlp):
+    # published on the 10th: a 3rd behind it this month, a 3rd ahead of it next month
+    assert value(nlp, "Talks began on the 3rd.", "the 3rd", "2024-07-10") == "2024-07-03"
+    assert value(nlp, "Talks will resume on the 3rd.", "the 3rd", "2024-07-10") == "2024-08-03"
+    found = times(nlp, "It was the 15th century, and on the 10th day the 2nd round began.")
+    assert "the 10th" not in found and "the 2nd" not in found
+
+
+def test_the_nth_week_of_a_month(nlp):
+    found = times(nlp, "Talks resume in the first week of August and end in the last week of September.",
+                  "2024-07-10")
+    assert found["the first week of August"][1] == "2024-W31"
+    assert found["the last week of September"][1] == "2024-W39"
+
+
+def test_in_some_time_is_a_point_ahead(nlp):
+    assert value(nlp, "Troops will leave in a month's time.", "in a month's time", "2024-07-10") == "2024-08"
+    assert value(nlp, "The vote is in two weeks' time.", "in two weeks' time", "2024-07-10") == "2024-07-24"

@@ -29,6 +29,10 @@ def valid_day(month: int, day: int, year: int | None = None) -> bool:
     return day <= calendar.monthrange(year if year else 2000, month)[1]   # 2000: Feb 29 allowed
 
 
+def days_in_month(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
 def week_value(d: date, shift: int = 0) -> str:
     y, w, _ = (d + timedelta(weeks=shift)).isocalendar()
     return f"{y}-W{w:02d}"

@@ -616,6 +616,47 @@ def _week_of_day(day: Value | None) -> Value | None:
     return Value("DATE", cal.week_value(day.date), relative=day.relative)
 
 
+@rule("nth_week")
+def nth_week(g: Groups, s: Situation) -> Value | None:
+    """'the first week of August', 'the last week of June': the ISO week holding the middle of
+    that month's n-th (or last) seven days."""
+    n, month = g.int("ordinal"), g.int("month")
+    if not n or not month or not (n == -1 or 1 <= n <= 5):
+        return None
+    year = _year_of(g, "year")
+    if year is None:
+        if s.anchor is None:
+            return Value("DATE", None)
+        year = cal.month_year(s.anchor, month, s.direction())
+    last = cal.days_in_month(year, month)
+    middle = last - 3 if n == -1 else (n - 1) * 7 + 4
+    if middle > last:
+        return None
+    return Value("DATE", cal.week_value(date(year, month, middle)), relative=g.has("year") is False)
+
+
+@rule("day_of_month")
+def day_of_month(g: Groups, s: Situation) -> Value | None:
+    """'on the 15th': that day of the anchor's month, or of the month before or after when the
+    tense puts it there ("talks resume on the 3rd" said on the 20th: next month's)."""
+    if s.next_pos() in ("NOUN", "PROPN", "ADJ", "NUM"):
+        return None                   # "the 15th century", "the 10th day", "the 2nd round"
+    if g.lex.get("dayofmonthprep", s.prev_word()) is None:
+        return None
+    dom = int(g.text("dom") or 0)
+    if s.anchor is None:
+        return Value("DATE", None)
+    here = cal.safe_date(s.anchor.year, s.anchor.month, dom)
+    direction = s.direction()
+    if here is None or (direction < 0 and here > s.anchor) or (direction > 0 and here < s.anchor):
+        shift = -1 if direction < 0 else 1
+        if here is None and direction == 0:
+            return None
+        ym = cal.month_value(s.anchor.year, s.anchor.month, shift)
+        here = cal.safe_date(int(ym[:4]), int(ym[5:]), dom)
+    return _day(here) if here else None
+
+
 @rule("weekend")
 def weekend(g: Groups, s: Situation) -> Value | None:
     if s.anchor is None:
@@ -756,7 +797,7 @@ def clock(g: Groups, s: Situation) -> Value | None:
 @rule("ago")
 def ago(g: Groups, s: Situation) -> Value | None:
     unit = g.get("unit")
-    sign = g.int("dir") if g.has("dir") else -1
+    sign = 1 if g.has("ahead") else (g.int("dir") if g.has("dir") else -1)   # "in a month's time"
     if unit is None or sign is None:
         return None
     n = g.get("num") if g.has("num") else (g.get("indef") if g.has("indef") else g.get("vague"))
