@@ -521,3 +521,8 @@ def test_the_nth_week_of_a_month(nlp):
 def test_in_some_time_is_a_point_ahead(nlp):
     assert value(nlp, "Troops will leave in a month's time.", "in a month's time", "2024-07-10") == "2024-08"
     assert value(nlp, "The vote is in two weeks' time.", "in two weeks' time", "2024-07-10") == "2024-07-24"
+
+
+def test_a_verb_joined_to_a_tensed_one_shares_its_tense(nlp):
+    # "end" has no tense of its own: it is "will ... end"
+    assert value(nlp, "The talks will open on Monday and end on Friday.", "Friday", "2024-07-10") == "2024-07-12"

@@ -52,7 +52,8 @@ def verb_tense(verb: Token, at: int, depth: int = 0) -> str | None:
     """The tense of the clause of `verb` (the time expression starts at token `at`).
 
     A clause without a tense of its own ("to resume trading Tuesday", "with the third flight
-    departing from August 6") takes the tense of the clause it hangs from: "is to resume"
+    departing from August 6", "will meet in June and sign in July") takes the tense of the
+    clause it hangs from: "is to resume"
     lies ahead, "would leave ..., with the third departing" ahead; under a past verb an
     infinitive's act follows it, on either side of the anchor ("agreed to buy it in February")."""
     future_aux, say_verbs, conditional_aux, plan_verbs = _cues()
@@ -88,14 +89,15 @@ def verb_tense(verb: Token, at: int, depth: int = 0) -> str | None:
         return "progressive"
     if verb.tag_ in ("VBZ", "VBP") or (verb.tag_ == "VB" and any(a.tag_ in ("VBZ", "VBP") for a in auxes)):
         return "say" if verb.lemma_.lower() in say_verbs else "present"
-    untensed = (verb.tag_ == "VB" and "to" in words) or (verb.tag_ == "VBG" and not auxes)
+    untensed = (verb.tag_ == "VB" and "to" in words) or (verb.tag_ == "VBG" and not auxes) or (
+        verb.tag_ == "VB" and not auxes and verb.dep_ == "conj")   # "will meet in June and sign in July"
     if untensed and depth < 3 and verb.head is not verb:
         above = verb.head
         while above.pos_ not in ("VERB", "AUX") and above.head is not above and above.dep_ not in ("ROOT",):
             above = above.head        # "ready to leave Tuesday": through the adjective to its verb
         if above.pos_ in ("VERB", "AUX") and above is not verb:
             tense = verb_tense(above, at, depth + 1)
-            if verb.tag_ == "VBG" or tense in INFINITIVE_TAKES:
+            if verb.tag_ == "VBG" or "to" not in words or tense in INFINITIVE_TAKES:
                 return tense
             if tense is not None:
                 return "infinitive"   # "agreed to buy it in February": after the agreeing, either side of now
