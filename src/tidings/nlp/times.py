@@ -401,7 +401,7 @@ def resolve_times(doc: Doc, published: str | None) -> list[TimeRef]:
         chosen.append((cand, value))
     chosen.sort(key=lambda cv: cv[0].start)
     day_shifts(text, chosen, lex)
-    quoted_speech(doc, chosen, lambda cand, day: _normalise(info, cand, anchor, lex, anchor_date=day))
+    quoted_speech(doc, text, chosen, lambda cand, day: _normalise(info, cand, anchor, lex, anchor_date=day))
     narrated(chosen, anchor.date)
     coordinated_sets(text, chosen)
     if anchor.date is not None:

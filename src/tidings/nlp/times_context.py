@@ -1,11 +1,11 @@
 """Context: what a time expression takes from the expressions around it, once every
 expression of an article has been found and normalised on its own.
 
-    narrated(chosen, anchor)                  'the following year', 'that quarter', 'in the afternoon'
-    coordinated_sets(text, chosen)            'on Monday and Tuesday nights'
-    day_shifts(text, chosen, lex)             'the day before last Tuesday'
-    quoted_speech(doc, chosen, renormalise)   '"We sign tomorrow," he said on Monday'
-    year_ago_quarters(doc, chosen, anchor)    'a year ago' beside 'the third quarter'
+    narrated(chosen, anchor)                        'the following year', 'that quarter', 'in the afternoon'
+    coordinated_sets(text, chosen)                  'on Monday and Tuesday nights'
+    day_shifts(text, chosen, lex)                   'the day before last Tuesday'
+    quoted_speech(doc, text, chosen, renormalise)   '"We sign tomorrow," he said on Monday'
+    year_ago_quarters(doc, chosen, anchor)          'a year ago' beside 'the third quarter'
 
 Each pass takes the article's chosen matches in text order, as (Candidate, Value) pairs,
 and replaces values in place.
@@ -115,27 +115,26 @@ def year_ago_quarters(doc: Doc, chosen: list[tuple[Candidate, Value]], anchor: d
 _QUOTATION = re.compile(r'“[^”\n]{1,3000}”|«[^»\n]{1,3000}»|„[^“”\n]{1,3000}[“”]|``[^\n]{1,3000}?\'\'|"[^"\n]{1,3000}"')
 
 
-def quoted_speech(doc: Doc, chosen: list[tuple[Candidate, Value]],
+def quoted_speech(doc: Doc, text: str, chosen: list[tuple[Candidate, Value]],
                   renormalise: Callable[[Candidate, date], Value | None]) -> None:
     """Times inside a quotation count from the day it was spoken, when the reporting clause
     dates it: in '"We sign tomorrow," the minister said on Monday', tomorrow is Tuesday,
     whenever the article appeared."""
-    text = doc.text
-    quotes = [m.span() for m in _QUOTATION.finditer(text)]
-    if not quotes:
+    if not any(v.relative for _, v in chosen):
         return
+    quotes = [m.span() for m in _QUOTATION.finditer(text)]
     says = lexicon().values.get("sayverb", {})
-    sents = [(s.start_char, s.end_char) for s in doc.sents]
     for q_start, q_end in quotes:
         inside = [k for k, (c, v) in enumerate(chosen) if q_start < c.start and c.end < q_end and v.relative
                   and v.type in ("DATE", "TIME")]
         if not inside:
             continue
-        lo = max((s for s, e in sents if s <= q_start), default=0)
-        hi = min((e for s, e in sents if e >= q_end), default=len(text))
+        span = doc.char_span(q_start, q_end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        lo, hi = span[0].sent.start_char, span[-1].sent.end_char     # the quotation's sentences
         spoken = [(c, v) for c, v in chosen
-                  if lo <= c.start and c.end <= hi and not (q_start <= c.start < q_end)
-                  and not any(a <= c.start < b for a, b in quotes)
+                  if lo <= c.start and c.end <= hi and not any(a <= c.start < b for a, b in quotes)
                   and v.type == "DATE" and v.date is not None and _said_on(doc, c, says)]
         if len(spoken) != 1:
             continue                  # no date of the speech, or two: the publication date stays
