@@ -113,10 +113,12 @@ def assemble(sent: SpacySpan, cands: list[Candidate], art: ArticleIndex, state: 
                     mine = {x.code for x in ctl.sources}
                     others = [x for x in c.sources if x.code not in mine]
                     ctl.targets = others or [t for t in c.targets if t.code not in mine]
+                    ctl.targets_from_content = bool(ctl.targets)
                     # "Greece and Turkey pledged to improve relations": with each other
                     ctl.recip = ctl.recip or (c.recip and not ctl.targets)
             if not ctl.targets and not ctl.recip:
                 ctl.targets = complement_targets(ctl, art, state)
+                ctl.targets_from_content = bool(ctl.targets)
         elif ctl.speech and _modal_demand(ctl, cands, art, state):
             continue
         elif ctl.speech:
@@ -355,9 +357,13 @@ def _pairs(c: Candidate, art: ArticleIndex, state: Discourse) -> list[tuple[Side
             for b in srcs:
                 if a.code != b.code:
                     pairs.append((a, b))
-    elif c.recip and len(srcs) == 1 and len(tgts) >= 1 and c.kind in ("aspect",):
+    elif c.recip and len(srcs) == 1 and any(t.code != srcs[0].code for t in tgts) and \
+            not c.targets_from_content and c.modality == "asserted":
+        # "X held talks with Y", "X signed a pact with Y": a symmetric act goes both ways (an
+        # intent, "X will hold talks with Y", is X's own)
         for b in tgts:
-            pairs += [(srcs[0], b), (b, srcs[0])]
+            if b.code != srcs[0].code:
+                pairs += [(srcs[0], b), (b, srcs[0])]
     else:
         for a in srcs or [None]:
             others = [b for b in tgts if a is None or b.code != a.code]
