@@ -26,3 +26,39 @@ def test_a_partner_named_only_in_the_content_is_no_partner():
     # "agreed to give aid to Chad": the EU agrees, Chad receives; Chad agreed to nothing
     evs = events("The Netherlands agreed on Friday to give emergency aid to Chad.")
     assert triples(evs) == [("NLD", "TCD", "03")]
+
+
+def test_peacekeepers_and_monitors_sent_or_arriving_are_aid_and_who_receives_them_concedes():
+    assert triples(events("Rwandan peacekeepers arrived in Mozambique on Tuesday.")) == [("RWA", "MOZ", "07")]
+    assert triples(events("The African Union sent inspectors to Burundi.")) == [("IGO", "BDI", "07")]
+    (e,) = events("Kenya deployed 1,000 police officers to Haiti as part of a UN-backed security mission.")
+    assert e.code == "074" and "help_purpose" in e.rule
+    (e,) = events("Nigeria welcomed peacekeepers from Ghana.")
+    assert (e.code, e.source[:3], e.target[:3]) == ("0861", "NGA", "GHA")
+    (e,) = events("Azerbaijan received monitors from the OSCE on Monday.")
+    assert (e.code, e.source[:3]) == ("0862", "AZE")
+    # troops arriving for exercises are neither aid nor a concession
+    (e,) = events("Chinese troops arrived in Belarus for joint exercises.")
+    assert e.code == "042"
+
+
+def test_accidents_are_no_attacks():
+    assert events("An explosion at a fertiliser factory in Egypt killed nine workers.") == []
+    assert events("A bus crashed into a ravine in Bolivia, killing 20 passengers.") == []
+    assert events("A gas explosion killed three people in a Lagos market.") == []
+    # a doer at the same kind of site is still an attack
+    (e,) = events("Gunmen killed five workers at a factory in Nigeria.")
+    assert e.code[:2] in ("18", "19")
+
+
+def test_giving_is_read_off_what_is_given_whichever_way_it_is_said():
+    assert triples(events("Norway supplied Ukraine with mine-clearing equipment.")) == [("NOR", "UKR", "07")]
+    assert triples(events("The United States provided intelligence to Kenya on militant camps.")) == [
+        ("USA", "KEN", "06")]
+
+
+def test_relations_restored_or_raised_and_a_pullout_sped_up():
+    assert triples(events("Oman upgraded its diplomatic relations with Iraq to ambassador level.")) == [
+        ("IRQ", "OMN", "05"), ("OMN", "IRQ", "05")]
+    (e,) = events("Britain accelerated the pullout of its troops from Mali.")
+    assert (e.code, e.source, e.target[:3]) == ("0874", "GBR", "MLI")

@@ -18,7 +18,7 @@ from tidings.coding.participants import actor_sides, read_participants, resolve_
 from tidings.coding.modality import conditional, read_modality
 from tidings.coding.anchoring import date_of, place_of
 from tidings.coding.unnamed import complement_targets, condition_subjects, purpose_targets, unnamed_sides
-from tidings.coding.refine import not_political, refine_by_instrument, refine_forces_sent_to_help
+from tidings.coding.refine import not_political, refine_by_instrument, refine_deployment
 
 
 MAX_PAIRS = 6
@@ -89,7 +89,7 @@ def assemble(sent: SpacySpan, cands: list[Candidate], art: ArticleIndex, state: 
             c.absorbed = True
         else:
             refine_by_instrument(c, art)
-            refine_forces_sent_to_help(c, art)
+            refine_deployment(c, art)
     # controllers absorb their content; reporting verbs attribute theirs
     for ctl in cands:
         if ctl.absorbed:

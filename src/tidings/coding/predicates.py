@@ -12,6 +12,7 @@ from spacy.tokens import Token
 from spacy.tokens import Span as SpacySpan
 
 from tidings.coding.lexicon import Pattern
+from tidings.nlp.syntax import prep_objects
 from tidings.coding.context import ArticleIndex, Candidate, Discourse, Group, OBJ, SUBJ, SUBJ_PASS, VERBAL
 from tidings.coding.parse import (
     ANY_PREP, children_words, cue_lemma, has_actor, lookup, object_tokens, with_of, words_of,
@@ -27,12 +28,15 @@ def _match_verb(tok: Token, art: ArticleIndex) -> tuple[Pattern, list[Token]] | 
     found = lookup(art.lex.verbs, tok)
     if not found:
         return None
-    plist = found[1]
+    key, plist = found
     words: set[str] | None = None
+    # "supplied Ukraine with tanks" is "supplied tanks to Ukraine": the with-object is what is given
+    given = prep_objects(tok, frozenset({"with"})) if key in art.lex.cue("give_with") and any(
+        o.dep_ in OBJ and has_actor(o, art) for o in tok.children) else []
     for p in plist:  # sorted: most specific, then highest priority first
         if p.children or p.objects or p.comps:
             preps = frozenset().union(*p.children) if p.children else frozenset()
-            objs = with_of(object_tokens(tok, preps))
+            objs = with_of(object_tokens(tok, preps)) + given
             if words is None:
                 words = children_words(tok, art)
                 for o in object_tokens(tok, ANY_PREP):
