@@ -6,6 +6,7 @@ import sys
 from typing import Any, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tidings.cli.app import DbOption, Format, app, emit, err, open_store, out
@@ -108,6 +109,11 @@ def show(
     for r in evs:
         r["place"] = (r["place"] or {}).get("name")
     emit(evs, Format.table, EVENT_COLUMNS, title="events")
+    for r in evs:  # outlets disagreeing on a fact, one readable line each
+        for line in [c["text"] for c in r["conflicts"]]:
+            out.print(f"[yellow]conflict[/yellow] {r['id']}: {escape(line)}", highlight=False)
+        for line in [x["text"] for x in r["refinements"]]:
+            out.print(f"[green]refined[/green] {r['id']}: {escape(line)}", highlight=False)
 
 
 @app.command()
@@ -128,8 +134,14 @@ def explain(
             raise typer.Exit(2)
         out.print(f"[bold]event {event.id}[/bold]: {event.source or '?'} —{event.code}→ {event.target or '?'} "
                   f"on {event.date or '?'}, reported by {event.outlets} outlet(s)")
+        from tidings.formats import conflict_text, refinement_text
+
         for c in event.conflicts:
-            out.print(f"[yellow]conflict on {c.field}:[/yellow] {c.values}")
+            out.print(f"[yellow]conflict[/yellow] {escape(conflict_text(c))}", highlight=False)
+        for r in event.refinements:
+            out.print(f"[green]refined[/green] {escape(refinement_text(r))}", highlight=False)
+        if event.counts:
+            out.print("counts: " + ", ".join(f"{k} {v}" for k, v in sorted(event.counts.items())), highlight=False)
         for m in event.mentions:
             text = store.article_text(m.article) or ""
             out.print(f"\n[dim]article {m.article} ({m.outlet or 'unknown outlet'})[/dim]")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Span as SpacySpan
 
 from tidings.records import EventMention, Span
+from tidings.coding.counts import counts_of
 from tidings.coding.context import ArticleIndex, CONTENT_PREPS, Candidate, Discourse, SUBORDINATE, Side
 from tidings.coding.parse import clause_of, cue_lemma, lookup, subject_of, subject_tokens, to_infinitive
 from tidings.coding.participants import actor_sides, read_participants, resolve_anaphor
@@ -236,6 +237,7 @@ def assemble(sent: SpacySpan, cands: list[Candidate], art: ArticleIndex, state: 
         pairs = unnamed_sides(c, pairs, place, place_source, art)
         attributed = _attribution(c, art) if not c.speech else (c.sources[0].text if c.sources else None)
         info = art.cb.lookup(c.code)
+        counts = counts_of(c, art)
         for src, tgt in pairs:
             m = EventMention(
                 article=art.ann.article.id,
@@ -260,6 +262,7 @@ def assemble(sent: SpacySpan, cands: list[Candidate], art: ArticleIndex, state: 
                 predicate_span=predicate_span(c, art.text),
                 rule=_rule(c, src, tgt, place_source),
                 outlet=art.ann.article.outlet,
+                counts=dict(counts),
             )
             if _same_happening(m, c, out, emitted):
                 continue
