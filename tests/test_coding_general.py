@@ -62,3 +62,16 @@ def test_relations_restored_or_raised_and_a_pullout_sped_up():
         ("IRQ", "OMN", "05"), ("OMN", "IRQ", "05")]
     (e,) = events("Britain accelerated the pullout of its troops from Mali.")
     assert (e.code, e.source, e.target[:3]) == ("0874", "GBR", "MLI")
+
+
+def test_a_doer_telling_of_its_own_attack_claims_it():
+    (e,) = events("The Houthis claimed that they had attacked a British tanker in the Red Sea.")
+    assert (e.code, e.source[:3], e.target[:3]) == ("015", "YEM", "GBR")
+    # told of someone else, it is that someone's attack
+    (e,) = events("Ukraine claimed Russian forces had shelled a hospital in Kherson.")
+    assert (e.code[:2], e.source[:3]) == ("19", "RUS")
+
+
+def test_a_planned_visit_called_off_is_a_cut_in_relations_now():
+    (e,) = events("The Dutch prime minister cancelled a planned visit to Morocco amid tensions.")
+    assert (e.code, e.modality, e.source[:3], e.target[:3]) == ("160", "asserted", "NLD", "MAR")

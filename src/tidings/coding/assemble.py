@@ -23,6 +23,7 @@ from tidings.coding.refine import not_political, refine_by_instrument, refine_de
 
 
 MAX_PAIRS = 6
+VIOLENT_ROOTS = frozenset({"17", "18", "19", "20"})
 MAIN_LINE_ONLY = True
 STATEMENTS_WITH_REPORTED_EVENTS = True
 
@@ -121,6 +122,8 @@ def assemble(sent: SpacySpan, cands: list[Candidate], art: ArticleIndex, state: 
                 ctl.targets = complement_targets(ctl, art, state)
                 ctl.targets_from_content = bool(ctl.targets)
         elif ctl.speech and _modal_demand(ctl, cands, art, state):
+            continue
+        elif ctl.speech and _claims_own_act(ctl, cands, art):
             continue
         elif ctl.speech:
             inner = [c for c in cands if c is not ctl and not c.absorbed and complement_of(ctl, c)
@@ -336,6 +339,28 @@ def _modal_demand(ctl: Candidate, cands: list[Candidate], art: ArticleIndex, sta
                 if combined and ctl.code == code:
                     ctl.code = combined
                     ctl.combined_with = f"{c.pattern.rule} ({c.pred.text})"
+        return True
+    return False
+
+
+def _claims_own_act(ctl: Candidate, cands: list[Candidate], art: ArticleIndex) -> bool:
+    """'The rebels claimed they had attacked the base': a doer telling of its own violent act
+    claims responsibility for it (`claim_own` cues with their code); told of someone else, it
+    is a report of that act."""
+    lemma = cue_lemma(ctl.anchor, art)
+    if lemma not in art.lex.cue("claim_own"):
+        return False
+    mine = {s.country for s in ctl.sources if s is not None}
+    for c in cands:
+        if c is ctl or c.absorbed or c.code[:2] not in VIOLENT_ROOTS or not complement_of(ctl, c):
+            continue
+        theirs = {s.country for s in c.sources if s is not None}
+        if theirs and not (theirs & mine):
+            continue
+        code = art.lex.cue_codes.get(("claim_own", lemma)) or "015"
+        ctl.speech, ctl.code, c.absorbed = False, code, True
+        ctl.targets = [t for t in c.targets if t.code not in {s.code for s in ctl.sources if s is not None}]
+        ctl.notes.append(f"its own act told ({c.pred.text!r}): {code} (claim_own cue)")
         return True
     return False
 

@@ -31,7 +31,8 @@ def read_modality(c: Candidate, art: ArticleIndex) -> None:
                                      else "hypothetical")
             elif ch.dep_ == "mark" and low in cond:
                 modality = _stronger(modality, "hypothetical")
-            elif ch.dep_ in ("amod", "compound") and low in planned_mod and c.noun is not None and t.i == c.noun.i:
+            elif ch.dep_ in ("amod", "compound") and low in planned_mod and c.noun is not None and t.i == c.noun.i \
+                    and c.kind != "verb":   # "cancelled a planned visit": the visit was planned, not the act
                 modality = _stronger(modality, "planned")
     if c.kind == "light" and cue_lemma(c.anchor, art) in intent:
         modality = _stronger(modality, "planned")   # "a joint drill is planned for June", "scheduled talks"
