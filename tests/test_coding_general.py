@@ -75,3 +75,18 @@ def test_a_doer_telling_of_its_own_attack_claims_it():
 def test_a_planned_visit_called_off_is_a_cut_in_relations_now():
     (e,) = events("The Dutch prime minister cancelled a planned visit to Morocco amid tensions.")
     assert (e.code, e.modality, e.source[:3], e.target[:3]) == ("160", "asserted", "NLD", "MAR")
+
+
+def test_two_countries_on_one_plural_noun_are_two_sides_of_a_symmetric_act():
+    assert triples(events("Polish and Czech ministers agreed to build a new pipeline.")) == [
+        ("CZE", "POL", "03"), ("POL", "CZE", "03")]
+    assert triples(events("Greek and Turkish officials held talks in Athens on Monday.")) == [
+        ("GRC", "TUR", "04"), ("TUR", "GRC", "04")]
+
+
+def test_what_two_sides_exchange_each_does_to_the_other():
+    assert triples(events("Serbia and Kosovo exchanged accusations over the border incident.")) == [
+        ("SRB", "XKX", "11"), ("XKX", "SRB", "11")]
+    assert triples(events("Pakistan and Afghanistan traded fire across the border on Sunday.")) == [
+        ("AFG", "PAK", "19"), ("PAK", "AFG", "19")]
+    assert triples(events("China traded barbs with the Philippines.")) == [("CHN", "PHL", "11"), ("PHL", "CHN", "11")]

@@ -17,7 +17,7 @@ from tidings.coding.context import (
     PERSON_PRONOUNS, PLURAL_PRONOUNS, SUBJ, SUBJ_PASS, Side, THEME_TARGET_PREPS, VERBAL,
     earlier_side, iso3, side_of,
 )
-from tidings.coding.parse import agent_tokens, lookup, subject_tokens, with_of
+from tidings.coding.parse import agent_tokens, cue_lemma, lookup, subject_tokens, with_of
 
 
 def actor_of(tok: Token, art: ArticleIndex, state: Discourse, depth: int = 0) -> Side | None:
@@ -311,6 +311,10 @@ def read_participants(c: Candidate, art: ArticleIndex, state: Discourse) -> None
 
 
 def _reciprocal_marked(c: Candidate, art: ArticleIndex) -> bool:
+    """'Held joint talks', 'met each other', 'exchanged accusations' (`reciprocal` and
+    `reciprocal_verb` cues): each side does it to the other."""
+    if c.kind == "light" and cue_lemma(c.anchor, art) in art.lex.cue("reciprocal_verb"):
+        return True
     marks = art.lex.cue("reciprocal")
     toks = [c.anchor] + ([c.noun] if c.noun is not None else [])
     for t in toks:
