@@ -90,3 +90,11 @@ def test_what_two_sides_exchange_each_does_to_the_other():
     assert triples(events("Pakistan and Afghanistan traded fire across the border on Sunday.")) == [
         ("AFG", "PAK", "19"), ("PAK", "AFG", "19")]
     assert triples(events("China traded barbs with the Philippines.")) == [("CHN", "PHL", "11"), ("PHL", "CHN", "11")]
+
+
+def test_near_synonyms_written_at_build_time_are_loaded_and_cited():
+    (e,) = events("The Kenyan president excoriated Uganda over the border closure.")
+    assert (e.code, e.source[:3], e.target[:3]) == ("111", "KEN", "UGA")
+    assert e.rule.startswith("event_verbs_families.tsv: ")
+    (e,) = events("Brazil rescinded its sanctions on Paraguay.")
+    assert (e.code, e.target[:3]) == ("085", "PRY")
