@@ -5,9 +5,10 @@ JSON, so the CLI, the exports and the web API all print the same thing.
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from tidings.records import AnnotatedArticle, Conflict, Event, EventMention, Place, to_dict
+from tidings.records import AnnotatedArticle, Article, Conflict, Event, EventMention, Place, Story, to_dict
 
 PLACE_FIELDS = ("geonameid", "name", "country", "lat", "lon")
 
@@ -93,3 +94,29 @@ def annotated_json(ann: AnnotatedArticle) -> dict[str, Any]:
         "attributions": [to_dict(x) for x in ann.attributions],
         "events": [mention_json(m) for m in ann.events],
     }
+
+
+def story_json(s: Story) -> dict[str, Any]:
+    """One line of `tidings stories --format jsonl` (and of /api/stories)."""
+    return {"id": s.id, "title": s.title, "articles": s.articles, "outlets": s.outlets, "first_seen": s.first_seen,
+            "last_seen": s.last_seen, "n_events": s.n_events, "actors": s.actors, "places": s.places}
+
+
+def article_json(a: Article, story: str | None = None) -> dict[str, Any]:
+    """An article as `tidings articles --format jsonl` prints it."""
+    return {"id": a.id, "url": a.url, "published": a.published, "outlet": a.outlet, "title": a.title,
+            "story": story, "duplicate_of": a.duplicate_of, "external_id": a.external_id, "sources": a.sources,
+            "text": a.text}
+
+
+def record_json(item: Any) -> Any:
+    """Any record a query returns in its JSON shape (events and stories as the CLI prints them)."""
+    if isinstance(item, Event):
+        return event_json(item)
+    if isinstance(item, Story):
+        return story_json(item)
+    if isinstance(item, Article):
+        return article_json(item)
+    if dataclasses.is_dataclass(item):
+        return to_dict(item)
+    return item

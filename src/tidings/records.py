@@ -104,6 +104,10 @@ class Place:
     lon: float | None = None
     feature: str | None = None       # city, country, admin1, region, continent ...
     metonym: bool = False            # "Minsk is allied with Moscow": an actor, not a location
+    # A street, building or venue has no GeoNames entry of its own: it takes the point (and
+    # country) of the town it is in, and this names that town as written in the text
+    # ("Memphis St., Alexandria" -> "Alexandria"); None for a place with its own entry.
+    resolved_from: str | None = None
 
 
 @dataclass
@@ -215,6 +219,7 @@ class Story:
     last_seen: str | None = None
     actors: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
+    n_events: int = 0                # fused events of the story
 
 
 @dataclass
