@@ -98,3 +98,20 @@ def test_near_synonyms_written_at_build_time_are_loaded_and_cited():
     assert e.rule.startswith("event_verbs_families.tsv: ")
     (e,) = events("Brazil rescinded its sanctions on Paraguay.")
     assert (e.code, e.target[:3]) == ("085", "PRY")
+
+
+def test_who_dies_of_a_violent_act_is_its_target_and_an_illness_is_no_act():
+    (e,) = events("An Egyptian journalist died after beatings by police in Cairo.")
+    assert (e.code, e.source[:3], e.target[:3]) == ("182", "EGY", "EGY")
+    (e,) = events("Two Syrian detainees died due to torture in a Lebanese jail.")
+    assert (e.code, e.target[:3]) == ("1822", "SYR")
+    assert events("The old man died of a heart attack on Monday.") == []
+
+
+def test_barriers_lowered_and_borders_opened_are_concessions():
+    (e,) = events("Canada cut tariffs on Chinese electric cars.")
+    assert (e.code, e.source, e.target[:3]) == ("085", "CAN", "CHN")
+    (e,) = events("Poland reopened its border with Belarus on Friday.")
+    assert (e.code, e.target[:3]) == ("081", "BLR")
+    (e,) = events("Doctors Without Borders flew ten tonnes of medicine into Sudan.")
+    assert (e.code, e.target[:3]) == ("073", "SDN")

@@ -95,6 +95,7 @@ class Candidate:
     antecedent: "Group | None" = None    # the earlier mention of the same event (anaphora)
     place: Place | None = None       # set early for visits (the visited place)
     fixed: list[tuple[Side | None, Side | None]] | None = None  # pairs taken over from an antecedent
+    victim: bool = False                 # "died of torture": the subject suffered the act, it is the target
     targets_from_content: bool = False   # "agreed to give aid to X": X is the content's, not a partner
     depth: int = 0
     subject: tuple[list[Token], bool] | None = None   # subject_tokens of the anchor, read once

@@ -207,6 +207,12 @@ def read_participants(c: Candidate, art: ArticleIndex, state: Discourse) -> None
                 o = side_of(a, "listed with a comma") if a is not None else None
                 if o is not None and a.kind in ("country", "igo") and o.code not in {x.code for x in subj_sides}:
                     subj_sides = [o] + subj_sides
+    if c.victim:
+        # "the prisoner died of torture by the police": the sufferer is the target, the doer is
+        # whoever the act's noun names
+        _nominal_participants(c, art, state)
+        c.targets, c.recip = subj_sides, False
+        return
     objs: list[Side] = []
     # explicit target prepositions (of the verb or of the event noun), then objects, then defaults
     holders = [v] + ([c.noun] if c.noun is not None and c.noun.i != v.i else [])

@@ -135,6 +135,8 @@ def find_candidates(sent: SpacySpan, art: ArticleIndex, state: Discourse) -> lis
                             break
                     if noun_cand:
                         break
+            if noun_cand is None and verb is None and lemma in lex.cue("suffer"):
+                noun_cand = _suffered(tok, art)
             if verb is not None:
                 vp, used = verb
                 if "content" in vp.flags and noun_cand is not None:
@@ -183,6 +185,30 @@ def find_candidates(sent: SpacySpan, art: ArticleIndex, state: Discourse) -> lis
             continue
         cands.append(Candidate(tok, tok, np, np.code, "nominal", noun=tok))
     return cands
+
+
+_SUFFER_PREPS = frozenset({"of", "from", "after", "under", "following"})
+VIOLENT_ROOTS = frozenset({"17", "18", "19", "20"})
+
+
+def _suffered(verb: Token, art: ArticleIndex) -> Candidate | None:
+    """'The prisoner died of torture', 'suffered beatings', 'died due to torture': a violent
+    act the subject suffers (`suffer` cues); the subject is its target (`Candidate.victim`)."""
+    objs = object_tokens(verb, _SUFFER_PREPS)
+    for ch in verb.children:          # "due to", "owing to": the object hangs on "to"
+        if ch.dep_ in ("prep", "amod", "advmod") and ch.lower_ in ("due", "owing"):
+            objs += prep_objects(ch, frozenset({"to"}))
+            objs += [g for t in ch.children if t.lower_ == "to" for g in t.children if g.dep_ == "pobj"]
+    illness = art.lex.cue("illness")
+    for o in with_of(objs):
+        if any(m.lemma_.lower() in illness for m in o.children if m.dep_ in ("compound", "amod")):
+            continue                  # "died of a heart attack"
+        np = _match_noun(o, art, verb)
+        if np is not None and np.code[:2] in VIOLENT_ROOTS:
+            c = Candidate(o, verb, np, np.code, "light", noun=o)
+            c.victim = True
+            return c
+    return None
 
 
 def _aspect_candidate(verb: Token, art: ArticleIndex, state: Discourse) -> Candidate | None:
