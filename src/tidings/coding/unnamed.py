@@ -22,6 +22,7 @@ from tidings.coding.participants import actor_sides
 
 
 LOCATION_AS_TARGET = True
+VIOLENT_ROOTS = frozenset({"17", "18", "19", "20"})
 
 
 def unnamed_sides(c: Candidate, pairs: list[tuple[Side | None, Side | None]], place: Place | None,
@@ -48,7 +49,10 @@ def unnamed_sides(c: Candidate, pairs: list[tuple[Side | None, Side | None]], pl
         # "lifted the curfew in Montenegro", "demonstrated in Kirkuk": the place's country is on the
         # receiving end when no one else is named
         host = iso3(place.country)
-        if host and all(a is None or (a.country or (a.code or "")[:3]) != host for a, _ in pairs):
+        # "rebels seized a town in Myanmar": violence at home is aimed at the country too
+        at_home = c.code[:2] in VIOLENT_ROOTS
+        if host and all(a is None or (a.country or (a.code or "")[:3]) != host or (at_home and a.code != host)
+                        for a, _ in pairs):
             side = Side(host, place.start, place.end, place.text, f"country of the place {place.text}",
                         "country", host)
             pairs = [(a, side) for a, _ in pairs if not (a is not None and a.code == host)] or pairs
