@@ -115,3 +115,15 @@ def test_barriers_lowered_and_borders_opened_are_concessions():
     assert (e.code, e.target[:3]) == ("081", "BLR")
     (e,) = events("Doctors Without Borders flew ten tonnes of medicine into Sudan.")
     assert (e.code, e.target[:3]) == ("073", "SDN")
+
+
+def test_violence_at_home_with_nobody_else_named_is_aimed_at_the_country():
+    (e,) = events("Rebels seized a key town in eastern Myanmar on Sunday.")
+    assert (e.code, e.source[:3], e.target) == ("192", "MMR", "MMR")
+
+
+def test_headlines_lists_with_a_comma_and_to_for_what_is_ahead():
+    assert triples(events("Chad, Sudan agree to reopen border crossings")) == [("SDN", "TCD", "03"),
+                                                                                ("TCD", "SDN", "03")]
+    (e,) = events("Ghana to send troops to Mali peace mission")
+    assert (e.modality, e.code[:2], e.source, e.target[:3]) == ("planned", "03", "GHA", "MLI")

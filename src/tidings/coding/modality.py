@@ -34,6 +34,9 @@ def read_modality(c: Candidate, art: ArticleIndex) -> None:
             elif ch.dep_ in ("amod", "compound") and low in planned_mod and c.noun is not None and t.i == c.noun.i \
                     and c.kind != "verb":   # "cancelled a planned visit": the visit was planned, not the act
                 modality = _stronger(modality, "planned")
+    if c.anchor.dep_ == "ROOT" and any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in c.anchor.children) and \
+            any(ch.dep_ in ("nsubj", "nsubjpass") for ch in c.anchor.children):
+        modality = _stronger(modality, "planned")   # a headline's "Ghana to send troops": ahead
     if c.kind == "light" and cue_lemma(c.anchor, art) in intent:
         modality = _stronger(modality, "planned")   # "a joint drill is planned for June", "scheduled talks"
     # walk up the controlling clauses: "plans to hold", "denied attacking", "if ... , X would"

@@ -202,7 +202,9 @@ def read_participants(c: Candidate, art: ArticleIndex, state: Discourse) -> None
     if subj_sides and not passive_subject:
         # headline lists: "China, Belarus hold joint exercises" (the first name hangs loose)
         for ch in v.children:
-            if ch.dep_ == "npadvmod" and ch.pos_ == "PROPN" and subj and ch.i < subj[0].i:
+            # (the parser may hang it as a modifier or an adverbial clause: "Chad, Sudan agree ...")
+            if ch.dep_ in ("npadvmod", "advcl", "dep") and ch.pos_ == "PROPN" and subj and ch.i < subj[0].i \
+                    and ch.i + 1 < len(ch.doc) and ch.doc[ch.i + 1].text == ",":
                 a = art.actor(ch)
                 o = side_of(a, "listed with a comma") if a is not None else None
                 if o is not None and a.kind in ("country", "igo") and o.code not in {x.code for x in subj_sides}:

@@ -70,7 +70,7 @@ def refine_deployment(c: Candidate, art: ArticleIndex) -> None:
     children = [*c.anchor.children, *(c.noun.children if c.noun is not None else [])]
     for ch in children:
         purpose = ch.dep_ in ("advcl", "xcomp", "acl", "relcl") and cue_lemma(ch, art) in helps
-        mission = ch.dep_ == "prep" and any(t.lemma_.lower() in helps for t in ch.subtree)
+        mission = ch.dep_ in ("prep", "dative") and any(t.lemma_.lower() in helps for t in ch.subtree)
         if purpose or mission:
             code = art.lex.cue_codes.get(("help_purpose", "code")) or "074"
             c.notes.append(f"forces sent to {ch.text!r}: {code} (help_purpose cues)")
