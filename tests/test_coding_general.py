@@ -127,3 +127,8 @@ def test_headlines_lists_with_a_comma_and_to_for_what_is_ahead():
                                                                                 ("TCD", "SDN", "03")]
     (e,) = events("Ghana to send troops to Mali peace mission")
     assert (e.modality, e.code[:2], e.source, e.target[:3]) == ("planned", "03", "GHA", "MLI")
+
+
+def test_a_host_of_talks_between_two_sides_is_not_their_partner():
+    evs = events("The Ghanaian leader hosted talks between Togolese and Beninese officials.")
+    assert triples(evs) == [("GHA", "BEN", "04"), ("GHA", "TGO", "04")]

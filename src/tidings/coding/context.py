@@ -96,7 +96,8 @@ class Candidate:
     place: Place | None = None       # set early for visits (the visited place)
     fixed: list[tuple[Side | None, Side | None]] | None = None  # pairs taken over from an antecedent
     victim: bool = False                 # "died of torture": the subject suffered the act, it is the target
-    targets_from_content: bool = False   # "agreed to give aid to X": X is the content's, not a partner
+    # "agreed to give aid to X", "hosted talks between X and Y": X is no partner of the subject's
+    targets_from_content: bool = False
     depth: int = 0
     subject: tuple[list[Token], bool] | None = None   # subject_tokens of the anchor, read once
 

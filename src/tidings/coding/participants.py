@@ -313,6 +313,9 @@ def read_participants(c: Candidate, art: ArticleIndex, state: Discourse) -> None
         c.targets = subj_sides
     else:
         c.sources, c.targets = subj_sides, objs
+        # "hosted talks between A and B": A and B talk with each other, not with the host
+        between = {g.i for h in holders for g in prep_objects(h, frozenset({"between"}))}
+        c.targets_from_content = c.targets_from_content or bool(between and objs)
     if "visit" in p.flags:
         _visit_place(c, art)
     c.recip = "recip" in p.flags or _reciprocal_marked(c, art)
