@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from tidings.records import AnnotatedArticle, Article, Event, EventMention, Place, Story, to_dict
+from tidings.records import AnnotatedArticle, Article, Conflict, Event, EventMention, Place, Story, to_dict
 
 PLACE_FIELDS = ("geonameid", "name", "country", "lat", "lon")
 
@@ -28,9 +28,42 @@ def _event_fields(e: EventMention | Event) -> dict[str, Any]:
     }
 
 
+def _code_info(code: str):
+    try:
+        from tidings.coding.codebook import lookup
+
+        return lookup(code)
+    except Exception:  # noqa: BLE001 - a broken user codebook must not stop the output
+        return None
+
+
+def _value_text(field_name: str, value: Any) -> str:
+    if isinstance(value, dict):                       # a place
+        name = value.get("name") or value.get("geonameid")
+        return f"{name}, {value['country']}" if value.get("country") else str(name)
+    if field_name == "code":
+        info = _code_info(str(value))
+        return f"{value} {info.name}" if info is not None and info.name else str(value)
+    return str(value)
+
+
+def conflict_text(c: Conflict) -> str:
+    """One line: 'date: 2024-07-08 (News.Az, Belta) against 2024-07-09 (Xinhua)'."""
+    parts = [f"{_value_text(c.field, v['value'])} ({', '.join(v['outlets'])})" for v in c.values]
+    return f"{c.field}: " + " against ".join(parts)
+
+
+def refinement_text(r: dict[str, Any]) -> str:
+    """One line: 'code: 042 Make a visit (Xinhua) refines 040 Consult (News.Az, Belta)'."""
+    coarser = " and ".join(f"{_value_text(r['field'], x['value'])} ({', '.join(x['outlets'])})"
+                           for x in r["refines"])
+    return f"{r['field']}: {_value_text(r['field'], r['value'])} ({', '.join(r['outlets'])}) refines {coarser}"
+
+
 def mention_json(m: EventMention) -> dict[str, Any]:
     out = {"start": m.start, "end": m.end, **_event_fields(m)}
     out["date_source"] = m.date_source
+    out["counts"] = dict(m.counts or {})
     out["rule"] = m.rule
     out["evidence"] = {k: to_dict(getattr(m, k)) for k in ("source_span", "predicate_span", "target_span")}
     return out
@@ -43,7 +76,9 @@ def event_json(e: Event) -> dict[str, Any]:
         "first_seen": e.first_seen,
         "mentions": [{"article": m.article, "start": m.start, "end": m.end, "attributed_to": m.attributed_to,
                       "outlet": m.outlet, "rule": m.rule} for m in e.mentions],
-        "conflicts": [to_dict(c) for c in e.conflicts],
+        "counts": dict(e.counts or {}),
+        "conflicts": [{**to_dict(c), "text": conflict_text(c)} for c in e.conflicts],
+        "refinements": [{**r, "text": refinement_text(r)} for r in e.refinements],
     }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, Optional, TypeVar
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tidings.cli.app import DbOption, Format, app, emit, err, open_store, out
@@ -208,6 +209,11 @@ def show(
     side.add_row(*[(a["title"] or "") + "\n\n" + a["text"][:600] for a in arts])
     out.print(side)
     emit(_events_table(evs), Format.table, EVENT_COLUMNS, title="events")
+    for r in evs:  # outlets disagreeing on a fact, one readable line each
+        for line in [c["text"] for c in r["conflicts"]]:
+            out.print(f"[yellow]conflict[/yellow] {r['id']}: {escape(line)}", highlight=False)
+        for line in [x["text"] for x in r["refinements"]]:
+            out.print(f"[green]refined[/green] {r['id']}: {escape(line)}", highlight=False)
 
 
 @app.command()
@@ -228,10 +234,16 @@ def explain(
             err.print(f"[red]error:[/red] no event {event_id} in {db}", highlight=False)
             raise typer.Exit(2)
         texts = store.article_texts(m.article for m in event.mentions)
+    from tidings.formats import conflict_text, refinement_text
+
     out.print(f"[bold]event {event.id}[/bold]: {event.source or '?'} —{event.code}→ {event.target or '?'} "
               f"on {event.date or '?'}, reported by {event.outlets} outlet(s)")
     for c in event.conflicts:
-        out.print(f"[yellow]conflict on {c.field}:[/yellow] {c.values}", highlight=False)
+        out.print(f"[yellow]conflict[/yellow] {escape(conflict_text(c))}", highlight=False)
+    for r in event.refinements:
+        out.print(f"[green]refined[/green] {escape(refinement_text(r))}", highlight=False)
+    if event.counts:
+        out.print("counts: " + ", ".join(f"{k} {v}" for k, v in sorted(event.counts.items())), highlight=False)
     for m in event.mentions:
         out.print(f"\n[dim]article {m.article} ({m.outlet or 'unknown outlet'})[/dim]")
         out.print(explain_event(m, texts.get(m.article, "")))
