@@ -23,9 +23,11 @@ from collections.abc import Callable, Iterable, Iterator
 from tidings.ingest.errors import one_line
 from tidings.ingest.limits import CHUNK_CHARS, PARSE_BATCH_CHARS
 from tidings.nlp.pipeline import BATCH_SIZE, annotate_doc, load_nlp, parse_articles
-from tidings.records import AnnotatedArticle, Article
+from tidings.nlp.places_home import OutletHomes
+from tidings.records import AnnotatedArticle, Article, outlet_identity
 
 OnError = Callable[[str], None]
+HOME_WINDOW = 256   # articles read ahead to learn their outlets' homes (text only: cheap)
 
 # Where a chunk may end, best first: a paragraph, a line, a sentence, a word.
 _CUTS = ("\n\n", "\n", ". ", " ")
@@ -87,31 +89,44 @@ def source_of(article: Article) -> str:
 
 def annotate_articles(
     articles: Iterable[Article], batch_size: int = BATCH_SIZE, code: bool = True,
-    on_error: OnError | None = None,
+    homes: OutletHomes | None = None, on_error: OnError | None = None,
 ) -> Iterator[AnnotatedArticle]:
-    """Every layer, and the events unless `code` is False, for a stream of articles, in
-    order. With `on_error`, an article that cannot be annotated is reported and left out;
-    without it, its exception is raised."""
+    """Every layer, and the events unless `code` is False, for a stream of articles, in order.
+
+    `homes` is what is known of each outlet's home (`nlp/places_home.py`); it learns from
+    every article read here, a window ahead of the one being annotated, so that a local
+    paper's namesakes resolve to its own region. Pass the same object across calls (or
+    keep its `state()`) to carry that knowledge; by default it lives for this call.
+
+    With `on_error`, an article that cannot be annotated is reported and left out; without
+    it, its exception is raised."""
+    homes = homes if homes is not None else OutletHomes()
     it = iter(articles)
-    while batch := list(itertools.islice(it, batch_size)):
-        yield from _annotate_batch(batch, batch_size, code, on_error)
+    while window := list(itertools.islice(it, HOME_WINDOW)):
+        for a in window:
+            try:
+                homes.learn(outlet_identity(a), a.text)
+            except Exception:   # an article that cannot be read is reported by its annotation below
+                pass
+        for start in range(0, len(window), batch_size):
+            yield from _annotate_batch(window[start:start + batch_size], batch_size, code, homes, on_error)
 
 
-def _annotate_batch(batch: list[Article], batch_size: int, code: bool,
+def _annotate_batch(batch: list[Article], batch_size: int, code: bool, homes: OutletHomes,
                     on_error: OnError | None) -> Iterator[AnnotatedArticle]:
     """One batch through one parse stream. A fault of the parser loses the stream, so the
     articles not handled by then are parsed again one at a time: only the faulty one is lost."""
     size = min(CHUNK_CHARS, load_nlp().max_length)
     handled: list[Article] = []     # yielded or reported, in order
     try:
-        yield from _annotate_stream(batch, size, batch_size, code, on_error, handled)
+        yield from _annotate_stream(batch, size, batch_size, code, homes, on_error, handled)
         return
     except Exception:
         if on_error is None:
             raise
     for article in batch[len(handled):]:
         try:
-            yield from _annotate_stream([article], size, batch_size, code, on_error, [])
+            yield from _annotate_stream([article], size, batch_size, code, homes, on_error, [])
         except Exception as e:
             _report(on_error, article, e)
 
@@ -122,7 +137,7 @@ def _report(on_error: OnError | None, article: Article, e: Exception) -> None:
     on_error(f"{source_of(article)}: cannot annotate ({type(e).__name__}: {one_line(e)})")
 
 
-def _annotate_stream(batch: list[Article], size: int, batch_size: int, code: bool,
+def _annotate_stream(batch: list[Article], size: int, batch_size: int, code: bool, homes: OutletHomes,
                      on_error: OnError | None, handled: list[Article]) -> Iterator[AnnotatedArticle]:
     """Parse the chunks of a batch's articles in one stream; annotate each chunk as it
     comes and yield each article when its last chunk is done. A fault in the layers or
@@ -139,7 +154,7 @@ def _annotate_stream(batch: list[Article], size: int, batch_size: int, code: boo
             article, offset, _, last = plan.popleft()
             if failed is not article:
                 try:
-                    part = annotate_doc(doc, piece)
+                    part = annotate_doc(doc, piece, homes.home_of(outlet_identity(article)))
                     if code:
                         part.events = code_events(doc, part)
                     parts.append((offset, part))

@@ -100,6 +100,7 @@ def report_skipped(line: str) -> None:
     hint = " (tidings --debug shows the traceback)" if unexpected and not _Run.debug else ""
     err.print(f"[yellow]skipped:[/yellow] {escape(printable(line))}{hint}", highlight=False, soft_wrap=True)
 
+
 DB_HELP = "DuckDB database file (env TIDINGS_DB)."
 DbOption = typer.Option("tidings.duckdb", "--db", envvar="TIDINGS_DB", help=DB_HELP)
 
@@ -116,11 +117,16 @@ class ExportFormat(str, Enum):
     gdelt = "gdelt"
 
 
+# Seconds to wait while another process holds the file: a reader (the web page, a listing)
+# holds it for moments, a writer (`tidings add`) for its whole run.
+WRITE_WAIT, READ_WAIT = 10.0, 2.0
+
+
 def open_store(db: str, read_only: bool = True):
     from tidings.store import Store, StoreError
 
     try:
-        return Store(db, read_only=read_only)
+        return Store(db, read_only=read_only, wait=READ_WAIT if read_only else WRITE_WAIT)
     except StoreError as e:
         err.print(f"[red]error:[/red] {escape(printable(str(e)))}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_UNUSABLE) from e

@@ -27,10 +27,12 @@ def annotate(
     from tidings.analysis import annotate_articles
     from tidings.formats import annotated_json
     from tidings.ingest import IngestError
+    from tidings.nlp.places_home import OutletHomes
 
     check_input(path)
     failures = total = 0
     pending: list[tuple[dict | None, Any, str | None]] = []
+    homes = OutletHomes()   # outlets' homes, learnt over the whole input
 
     def flush() -> None:
         nonlocal failures
@@ -41,7 +43,8 @@ def annotate(
             report_skipped(line)
 
         good = [a for _, a, _ in pending if a is not None]
-        done = {id(ann.article): ann for ann in annotate_articles(good, code=not no_events, on_error=on_error)}
+        done = {id(ann.article): ann
+                for ann in annotate_articles(good, code=not no_events, homes=homes, on_error=on_error)}
         lost = iter(reasons)
         for record, article, error in pending:
             annotated = done.get(id(article)) if article is not None else None
