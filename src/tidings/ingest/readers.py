@@ -310,15 +310,6 @@ def read_feed(stream: BinaryIO, name: str, on_error: OnError) -> Iterator[Articl
             on_error(f"{e.where}: {err}")
             continue
         yield article
-        try:
-            article = _entry_article(entry, where, outlet)
-        except IngestError as e:
-            on_error(f"{where}: {e}")
-            continue
-        except Exception as e:  # one odd entry costs itself only
-            on_error(unexpected(where, e))
-            continue
-        yield article
 
 
 READERS: dict[str, Callable[[BinaryIO, str, OnError], Iterator[Article]]] = {
