@@ -3,7 +3,7 @@
 What must hold for every run, whatever the seed (TIDINGS_FUZZ_SEED picks another one):
 - no traceback, and exit status 0 (something was stored; docs/limits.md);
 - no hang (the run is given a deadline) and no process above MEMORY_CEILING_MB of
-  resident memory, measured by the kernel for that process (wait4's ru_maxrss);
+  resident memory, measured by the kernel for that process (its VmHWM, peak_memory.py);
 - every line on stderr names its input, and every input that yields nothing is named;
 - every good file (and every good record beside a bad one) is stored;
 - a second run over the same inputs changes nothing.
@@ -21,7 +21,8 @@ import duckdb
 import pytest
 
 from conftest import ROOT, dump_db
-from fuzz_inputs import build, mutate, example_bases
+from fuzz_inputs import build, example_bases, mutate
+from peak_memory import RUN_AND_REPORT_PEAK
 
 SEED = int(os.environ.get("TIDINGS_FUZZ_SEED", "1010"))
 MEMORY_CEILING_MB = 2048
@@ -29,17 +30,18 @@ DEADLINE_S = 1800
 
 
 def run_measured(args: list[str], stdin: bytes | None = None, deadline: float = DEADLINE_S):
-    """Run `python -m tidings ARGS`; (exit status, stdout, stderr, peak RSS in MB). A run
-    past its deadline is killed and fails the test as a hang."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as inp:
+    """Run `python -m tidings ARGS`; (exit status, stdout, stderr, peak RSS in MB, the
+    process's own VmHWM). A run past its deadline is killed and fails the test as a hang."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as inp, \
+            tempfile.NamedTemporaryFile("r") as peak_file:
         if stdin is not None:
             inp.write(stdin)
             inp.seek(0)
-        proc = subprocess.Popen([sys.executable, "-m", "tidings", *args], stdin=inp, stdout=out, stderr=err,
-                                cwd=ROOT)
+        proc = subprocess.Popen([sys.executable, "-c", RUN_AND_REPORT_PEAK, peak_file.name, "tidings", *args],
+                                stdin=inp, stdout=out, stderr=err, cwd=ROOT)
         started = time.monotonic()
         while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             if time.monotonic() - started > deadline:
@@ -50,7 +52,8 @@ def run_measured(args: list[str], stdin: bytes | None = None, deadline: float = 
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return proc.returncode, out.read().decode(), err.read().decode(), usage.ru_maxrss / 1024
+        peak = float(peak_file.read() or "inf")
+        return proc.returncode, out.read().decode(), err.read().decode(), peak
 
 
 def skipped_lines(stderr: str) -> list[str]:
