@@ -277,3 +277,16 @@ def test_read_paths_gives_surrogate_free_names_for_bytes_paths(tmp_path):
         f.write(STORIES["dam"])
     articles = list(read_paths([name], print))
     assert [a.url for a in articles] == [f"{tmp_path}/na\\xefve.txt"]
+
+
+def test_legacy_arc_file_is_read(tmp_path):
+    html = ("<html><head><title>Bridge opens</title></head><body><article><p>" + STORIES["rail"]
+            + "</p></article></body></html>").encode()
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(html) + html
+    version = b"1 0 Tidings\nURL IP-address Archive-date Content-type Archive-length\n"
+    arc = b"filedesc://t.arc 0.0.0.0 20240101000000 text/plain %d\n" % len(version) + version + b"\n"
+    arc += b"http://news.example/rail 1.2.3.4 20240101000000 text/html %d\n" % len(http) + http + b"\n"
+    f = tmp_path / "old.arc"
+    f.write_bytes(arc)
+    articles, errors = read([f])
+    assert [a.url for a in articles] == ["http://news.example/rail"] and errors == []

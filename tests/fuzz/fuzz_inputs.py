@@ -27,6 +27,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from test_ingest_readers import warc_bytes
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -80,18 +81,7 @@ def atom(entries: list[tuple[str, str, str]]) -> str:
 
 def warc(pages: list[tuple[str, str]], gz: bool = False) -> tuple[bytes, list[int]]:
     """A WARC with one HTML response per (uri, html) and an image record after each."""
-    buf = io.BytesIO()
-    writer = WARCWriter(buf, gzip=gz)
-    offsets = []
-    for uri, html in pages:
-        offsets.append(buf.tell())
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(html.encode()),
-                                                      http_headers=headers))
-        img = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(uri + ".png", "response", payload=io.BytesIO(b"\x89PNG\r\n"),
-                                                      http_headers=img))
-    return buf.getvalue(), offsets
+    return warc_bytes(pages, gz=gz, extra_records=True)
 
 
 # --------------------------------------------------------------------- mutations

@@ -196,11 +196,15 @@ def _is_html(head: bytes, record_type: bytes, record_content_type: bytes) -> boo
     return any(line.startswith(b"content-type:") and b"html" in line for line in headers.split(b"\n"))
 
 
-def _page(block: bytes, content: bytes, where: str) -> Article | None:
-    """The article in one well-framed record, None when the record is no 2xx HTML page."""
+def _parsed(block: bytes, content: bytes):
+    """warcio's view of one well-framed record (HTTP headers, chunked transfer, encodings)."""
     from warcio.archiveiterator import ArchiveIterator
 
-    record = next(iter(ArchiveIterator(io.BytesIO(block + content + b"\r\n\r\n"), check_digests=False)))
+    return next(iter(ArchiveIterator(io.BytesIO(block + content + b"\r\n\r\n"), check_digests=False)))
+
+
+def _page(record, where: str) -> Article | None:
+    """The article in a record warcio has read, None when it is no 2xx HTML page."""
     headers = record.http_headers if record.rec_type == "response" else record.rec_headers
     if headers is None:
         return None
@@ -303,7 +307,7 @@ def read_warc(stream: BinaryIO, name: str, on_error: OnError) -> Iterator[Articl
                 report(f"{record.where}: page larger than {megabytes(MAX_WARC_RECORD_BYTES)}, skipped")
             continue
         try:
-            article = _page(record.block, record.content, record.where)
+            article = _page(_parsed(record.block, record.content), record.where)
         except IngestError as e:
             report(f"{record.where}: {e}")
             continue
@@ -336,12 +340,9 @@ def _read_arc(reader: _Reader, name: str, on_error: OnError) -> Iterator[Article
     try:
         for record in ArchiveIterator(io.BufferedReader(_Rest()), arc2warc=True, check_digests=False):
             n += 1
-            if record.rec_type != "response":
-                continue
             where = f"{name}:record {n}"
-            data = record.content_stream().read(MAX_WARC_RECORD_BYTES + 1)
             try:
-                article = _page_from_arc(record, data, where)
+                article = _page(record, where)
             except IngestError as e:
                 on_error(f"{where}: {e}")
                 continue
@@ -349,20 +350,3 @@ def _read_arc(reader: _Reader, name: str, on_error: OnError) -> Iterator[Article
                 yield article
     except Exception as e:  # warcio raises ArchiveLoadFailed and others on broken input
         on_error(f"{name}:record {n + 1}: broken ARC record ({one_line(e)}); rest of the file skipped")
-
-
-def _page_from_arc(record, data: bytes, where: str) -> Article | None:
-    headers = record.http_headers
-    if headers is None or not (headers.get_statuscode() or "").startswith("2"):
-        return None
-    content_type = headers.get_header("Content-Type") or ""
-    if "html" not in content_type.lower():
-        return None
-    uri = record.rec_headers.get_header("WARC-Target-URI") or where
-    if len(data) > MAX_WARC_RECORD_BYTES:
-        raise IngestError(f"page larger than {megabytes(MAX_WARC_RECORD_BYTES)} ({uri})")
-    found = extract_html(decode_bytes(data, _charset(content_type)), url=uri)
-    if not found.text:
-        raise IngestError(f"no article text found in the page ({uri})")
-    return make_article(found.text, uri, title=found.title, published=found.published, outlet=found.outlet,
-                        author=found.author)
