@@ -27,6 +27,7 @@ def add(
     Each input that cannot be read (a file, line, feed entry, WARC record, or an article
     that cannot be annotated) is named on stderr and skipped; the rest is stored. Exit
     status: 0 done, 1 nothing could be read, 2 database not usable, 3 unexpected error.
+    Size limits and what happens at each: docs/limits.md.
 
     Example: [bold]tidings add --db news.duckdb examples/[/bold]
     """
