@@ -80,3 +80,29 @@ def test_add_exit_status_when_nothing_could_be_read(tmp_path):
     proc = tidings("add", "--db", tmp_path / "t.duckdb", tmp_path / "blank.jsonl")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert f"skipped: {tmp_path}/blank.jsonl: no records, only blank lines" in proc.stderr.splitlines()
+
+
+def test_option_values_are_checked_never_a_traceback(tmp_path):
+    """Issue 10 item 10 (checked by the query layer) and more hostile values: every one
+    is a usage error (exit 2) or a listing (exit 0), and the database is unchanged."""
+    db = tmp_path / "t.duckdb"
+    assert tidings("add", "--db", db, ROOT / "examples").returncode == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        before = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    hostile = ["-1", "0", "", "abc", "99999999999999999999", "2024-13-45", "'; DROP TABLE articles; --", "%",
+               "\u202e\u0635", "[/red]"]
+    runs = [("events", "--limit"), ("events", "--since"), ("events", "--until"), ("events", "--actor"),
+            ("events", "--code"), ("events", "--quad"), ("events", "--place"), ("events", "--story"),
+            ("stories", "--limit"), ("articles", "--limit"), ("articles", "--story")]
+    for value in hostile:
+        for command, option in runs:
+            proc = tidings(command, "--db", db, option, value, "--format", "jsonl")
+            assert proc.returncode in (0, 2) and "Traceback" not in proc.stderr, (command, option, value, proc.stderr)
+        for command in ("show", "explain"):
+            proc = tidings(command, value, "--db", db)
+            assert proc.returncode in (0, 2) and "Traceback" not in proc.stderr, (command, value, proc.stderr)
+    for args in (["events", "--limit", "-1"], ["events", "--limit", "0"], ["show", ""], ["explain", ""],
+                 ["events", "--since", "not-a-date"], ["stories", "--limit", "99999999999999999999"]):
+        assert tidings(*args, "--db", db).returncode == 2, args
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == before
