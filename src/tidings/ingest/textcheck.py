@@ -13,12 +13,15 @@ import re
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ENTITY = re.compile(r"&#?[A-Za-z0-9]+;?")   # feedparser may drop the ";"
+_ASCII_LETTERS = re.compile(r"[A-Za-z]+")
 
 # Share of a text's characters that may be control characters before it is binary junk.
 CONTROL_SHARE_MAX = 0.1
 # Letters a text needs, at least, and as a share of its non-space characters.
 LETTERS_MIN = 2
 LETTER_SHARE_MIN = 0.1
+# How much of a text is looked at, at most.
+SAMPLE_CHARS = 10_000
 
 
 def scrub(text: str) -> str:
@@ -29,17 +32,33 @@ def scrub(text: str) -> str:
 
 
 def junk_reason(text: str) -> str | None:
-    """Why `text` is junk rather than an article (None when it is text)."""
+    """Why `text` is junk rather than an article (None when it is text). Judged on its
+    start (junk is junk from its start, and a long article costs no more than a short
+    one): the first 500 characters clear almost every article; a text they do not clear
+    is judged again on its first SAMPLE_CHARS."""
     if not text:
         return None
-    controls = len(_CONTROL.findall(text))
-    if controls > CONTROL_SHARE_MAX * len(text):
-        return f"junk text: {controls} of its {len(text)} characters are control characters"
-    rest = _ENTITY.sub(" ", text)
-    letters = sum(ch.isalpha() for ch in rest)
-    visible = sum(not ch.isspace() for ch in rest)
+    reason = None
+    for size in (500, SAMPLE_CHARS):
+        reason = _judged(text[:size])
+        if reason is None or len(text) <= size:
+            return reason
+    return reason
+
+
+def _judged(sample: str) -> str | None:
+    if _CONTROL.search(sample):
+        controls = len(_CONTROL.findall(sample))
+        if controls > CONTROL_SHARE_MAX * len(sample):
+            return f"junk text: {controls} of its first {len(sample)} characters are control characters"
+    rest = _ENTITY.sub(" ", sample) if "&" in sample else sample
+    visible = len("".join(rest.split()))
+    letters = sum(map(len, _ASCII_LETTERS.findall(rest)))     # the fast count, enough for most text
     if letters < LETTERS_MIN or letters < LETTER_SHARE_MIN * visible:
-        if _ENTITY.search(text) and not rest.strip():
-            return "junk text: only unexpanded entity references such as " + _ENTITY.search(text).group(0)
+        letters = sum(ch.isalpha() for ch in rest)              # letters of every script
+    if letters < LETTERS_MIN or letters < LETTER_SHARE_MIN * visible:
+        entity = _ENTITY.search(sample)
+        if entity and not rest.strip():
+            return "junk text: only unexpanded entity references such as " + entity.group(0)
         return f"junk text: {letters} letters among {visible} characters"
     return None
