@@ -1,16 +1,21 @@
 """Is this text worth storing, and can it be stored at all?
 
-`scrub` makes any string safe to print, store and hash: lone surrogates (from a JSON
-`"\\udc80"` escape) become U+FFFD, control characters other than tab, newline, carriage
-return and form feed are dropped. `junk_reason` says why a text is no article: mostly
-control characters, or no letters once unexpanded entity references (`&lol9;`, left by a
-feed parser that rightly refused to expand them) and markup debris are set aside.
+`scrub` makes any string safe to print, store, hash and hand to lxml: lone surrogates
+(from a JSON `"\\udc80"` escape) become U+FFFD; the C0 control characters XML forbids
+are dropped (vertical tab and form feed become spaces), as are the noncharacters U+FFFE
+and U+FFFF. C1 characters (U+0080 to U+009F, mostly Windows-1252 punctuation read as
+Latin-1) are kept: they are valid text, and dropping a dash would glue two words.
+`junk_reason` says why a text is no article: mostly control characters, or no letters
+once unexpanded entity references (`&lol9;`, left by a feed parser that rightly refused
+to expand them) are set aside.
 """
 from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")     # what junk is made of
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0e-\x1f\ufffe\uffff]")     # what scrub drops
+_BREAKS = str.maketrans("\x0b\x0c", "  ")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ENTITY = re.compile(r"&#?[A-Za-z0-9]+;?")   # feedparser may drop the ";"
 _ASCII_LETTERS = re.compile(r"[A-Za-z]+")
@@ -25,10 +30,12 @@ SAMPLE_CHARS = 10_000
 
 
 def scrub(text: str) -> str:
-    """`text` without control characters, lone surrogates replaced: storable as UTF-8."""
+    """`text` storable as UTF-8 and readable by lxml (see the module's docstring)."""
     if _SURROGATE.search(text):
         text = _SURROGATE.sub("\ufffd", text)
-    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+    if "\x0b" in text or "\x0c" in text:
+        text = text.translate(_BREAKS)
+    return _FORBIDDEN.sub("", text) if _FORBIDDEN.search(text) else text
 
 
 def junk_reason(text: str) -> str | None:
