@@ -265,12 +265,12 @@ def read_feed(stream: BinaryIO, name: str, on_error: OnError) -> Iterator[Articl
         where = f"{name}:record {n}"
         raw, is_html = _entry_text(entry)
         text = clean_text(fragment_text(raw), extracted=True).text if is_html else clean_text(raw).text
-        if not text:
-            on_error(f"{where}: feed entry without content or summary")
+        title = " ".join((entry.get("title") or "").split()) or None
+        if not text and not title:  # a headline alone is an article (make_article)
+            on_error(f"{where}: feed entry without title, content or summary")
             continue
         published = parse_date(entry.get("published_parsed") or entry.get("updated_parsed")) \
             or parse_date(entry.get("published") or entry.get("updated"))
-        title = " ".join((entry.get("title") or "").split()) or None
         author = (entry.get("author_detail") or {}).get("name") or entry.get("author") or None
         yield make_article(text, entry.get("link") or where, title=title, published=published, outlet=outlet,
                            author=author)
