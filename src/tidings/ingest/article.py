@@ -8,6 +8,7 @@ from tidings.ingest.clean import clean_text
 from tidings.ingest.dates import parse_date
 from tidings.ingest.errors import IngestError
 from tidings.ingest.extract import extract_html
+from tidings.ingest.opinion import is_opinion
 from tidings.records import Article, content_id
 
 
@@ -33,7 +34,8 @@ def make_article(text: str, url: str, *, title: str | None = None, published: st
             raise IngestError("no article text or title")
         text = title.strip()
     return Article(id=content_id(text), text=text, url=url, outlet=outlet, title=title, published=published,
-                   lang=lang or "en", author=author, sources=[url], external_id=external_id)
+                   lang=lang or "en", author=author, sources=[url], external_id=external_id,
+                   opinion=is_opinion(title, text, url))
 
 
 def article_from_record(record: dict, source: str) -> Article:
