@@ -103,7 +103,7 @@ def main() -> None:
         if chunk_n == args.chunk:
             rates.append((k + 1, chunk_n / chunk_time))
             print(f"  {k + 1:>7} articles  {chunk_n / chunk_time:8.0f} articles/s  active stories {len(clusterer):>6}  "
-                  f"index terms {sum(len(i) for i in clusterer._index.values()):>7}  "
+                  f"index postings {clusterer.index_size():>7}  "
                   f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
             chunk_time, chunk_n = 0.0, 0
     state = json.dumps(clusterer.state())
