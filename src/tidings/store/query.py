@@ -67,13 +67,16 @@ class Queries:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur.fetchall()]
 
-    def list_articles(self, limit: int | None = None, story: str | None = None) -> list[dict[str, Any]]:
-        where, params = ("WHERE a.story = ?", [story]) if story else ("", [])
+    def list_articles(self, limit: int | None = None, story: str | None = None,
+                      thread: str | None = None) -> list[dict[str, Any]]:
+        where, params = ("WHERE a.story = ?", [story]) if story else (
+            ("WHERE a.thread = ?", [thread]) if thread else ("", []))
         rows = self._rows(
-            "SELECT a.id, a.url, a.published, a.outlet, a.title, a.story, a.duplicate_of, a.external_id, "
-            "list(s.source ORDER BY s.source) AS sources, a.text "
+            "SELECT a.id, a.url, a.published, a.outlet, a.title, a.story, a.thread, a.opinion, a.duplicate_of, "
+            "a.external_id, list(s.source ORDER BY s.source) AS sources, a.text "
             f"FROM articles a LEFT JOIN article_sources s ON s.article = a.id {where} "
-            "GROUP BY a.id, a.url, a.published, a.outlet, a.title, a.story, a.duplicate_of, a.external_id, a.text, a.seq "
+            "GROUP BY a.id, a.url, a.published, a.outlet, a.title, a.story, a.thread, a.opinion, a.duplicate_of, "
+            "a.external_id, a.text, a.seq "
             "ORDER BY a.seq" + (f" LIMIT {int(limit)}" if limit else ""), params)
         return rows
 
@@ -82,6 +85,7 @@ class Queries:
         stories = self._rows(
             "SELECT story AS id, "
             "  arg_min(coalesce(title, left(text, 120)), coalesce(published, '9999') || id) AS title, "
+            "  arg_min(thread, seq) AS thread, "
             "  list(id ORDER BY coalesce(published, ''), seq) AS articles, "
             "  NULL AS outlets, "  # filled below, by the definition fusion counts outlets with
             "  min(published) AS first_seen, max(published) AS last_seen "
@@ -102,6 +106,34 @@ class Queries:
             s["actors"] = [t["key"] for t in top if t["story"] == s["id"] and t["layer"] == "actor"][:5]
             s["places"] = [t["key"] for t in top if t["story"] == s["id"] and t["layer"] == "place"][:5]
         return stories
+
+    def list_threads(self, limit: int | None = None, thread: str | None = None) -> list[dict[str, Any]]:
+        """Threads: the event stories of one developing topic, first seen first; each with
+        the title of its first story, its stories in order, and its outlets and dates."""
+        where, params = ("WHERE thread = ?", [thread]) if thread else ("WHERE thread IS NOT NULL", [])
+        threads = self._rows(
+            "WITH s AS (SELECT thread, story, min(seq) AS seq, min(published) AS first, "
+            "  arg_min(coalesce(title, left(text, 120)), coalesce(published, '9999') || id) AS title "
+            f"  FROM articles {where} GROUP BY thread, story) "
+            "SELECT thread AS id, arg_min(title, coalesce(first, '9999') || story) AS title, "
+            "  list(story ORDER BY coalesce(first, ''), seq) AS stories FROM s GROUP BY thread "
+            "ORDER BY min(seq)" + (f" LIMIT {int(limit)}" if limit else ""), params)
+        if not threads:
+            return threads
+        rows = self._rows(
+            "SELECT thread, id, url, outlet, published FROM articles WHERE thread IN (SELECT unnest(?)) ORDER BY seq",
+            [[t["id"] for t in threads]])
+        members: dict[str, list[dict[str, Any]]] = {}
+        for r in rows:
+            members.setdefault(r["thread"], []).append(r)
+        for t in threads:
+            arts = members.get(t["id"], [])
+            dates = [a["published"] for a in arts if a["published"]]
+            t["articles"] = len(arts)
+            t["outlets"] = sorted({outlet_identity(Article(id=a["id"], text="", url=a["url"], outlet=a["outlet"]))
+                                   for a in arts})
+            t["first_seen"], t["last_seen"] = (min(dates), max(dates)) if dates else (None, None)
+        return threads
 
     def list_events(
         self,
@@ -144,6 +176,7 @@ class Queries:
             "outlets": len({outlet_identity(Article(id=i, text="", url=u, outlet=o))
                             for i, u, o in self.con.execute("SELECT id, url, outlet FROM articles").fetchall()}),
             "stories": one("SELECT count(DISTINCT story) FROM articles"),
+            "threads": one("SELECT count(DISTINCT thread) FROM articles"),
             "annotations": one("SELECT count(*) FROM annotations"),
             "event_mentions": one("SELECT count(*) FROM event_mentions"),
             "events": one("SELECT count(*) FROM events"),
