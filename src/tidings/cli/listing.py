@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from typing import Any, Optional
 
 import typer
@@ -27,19 +28,37 @@ def articles(
     emit(rows, fmt, ["id", "published", "outlet", "title", "story", "url"], title="articles")
 
 
+class Level(str, Enum):
+    event = "event"
+    thread = "thread"
+
+
 @app.command()
 def stories(
     db: str = DbOption,
+    level: Level = typer.Option(Level.event, "--level",
+                                help="event: the articles about one happening; thread: the event stories "
+                                     "of one developing topic over days or weeks."),
     fmt: Format = typer.Option(Format.table, "--format", help="table, jsonl or csv."),
     limit: Optional[int] = typer.Option(None, help="At most this many."),
 ) -> None:
-    """List stories: articles telling the same story, with outlets and first/last seen.
+    """List stories: event stories (articles telling one happening, with outlets and first/last
+    seen), or threads of them.
 
-    Example: [bold]tidings stories --format jsonl[/bold]
+    Example: [bold]tidings stories --level thread --format jsonl[/bold]
     """
     with open_store(db) as store:
-        rows = store.list_stories(limit=limit)
-    emit(rows, fmt, ["id", "title", "outlets", "first_seen", "last_seen", "actors"], title="stories")
+        if level is Level.thread:
+            rows = store.list_threads(limit=limit)
+            columns = ["id", "title", "stories", "articles", "outlets", "first_seen", "last_seen"]
+        else:
+            rows = store.list_stories(limit=limit)
+            columns = ["id", "title", "outlets", "first_seen", "last_seen", "thread", "actors"]
+    if fmt is Format.table:
+        for r in rows:
+            if isinstance(r.get("stories"), list):
+                r["stories"] = len(r["stories"])
+    emit(rows, fmt, columns, title="threads" if level is Level.thread else "stories")
 
 
 def _event_rows(events) -> list[dict[str, Any]]:
@@ -79,19 +98,24 @@ def events(
 
 @app.command()
 def show(
-    story_id: str = typer.Argument(..., help="A story id (from `tidings stories`)."),
+    story_id: str = typer.Argument(..., help="A story or thread id (from `tidings stories`)."),
     db: str = DbOption,
     fmt: Format = typer.Option(Format.table, "--format", help="table or jsonl."),
 ) -> None:
-    """Show one story: its outlets' articles side by side and its fused events.
+    """Show one story (its outlets' articles side by side and its fused events), or one
+    thread (its event stories in order).
 
     Example: [bold]tidings show 3f2a9c01d4e5b6a7[/bold]
     """
     with open_store(db) as store:
         found = store.list_stories(story=story_id)
         if not found:
-            err.print(f"[red]error:[/red] no story {story_id} in {db}", highlight=False)
-            raise typer.Exit(2)
+            threads = store.list_threads(thread=story_id)
+            if not threads:
+                err.print(f"[red]error:[/red] no story or thread {story_id} in {db}", highlight=False)
+                raise typer.Exit(2)
+            _show_thread(store, threads[0], fmt)
+            return
         story = found[0]
         arts = store.list_articles(story=story_id)
         evs = _event_rows(store.list_events(story=story_id))
@@ -99,15 +123,28 @@ def show(
         sys.stdout.write(json.dumps({**story, "articles": arts, "events": evs}, ensure_ascii=False, default=str) + "\n")
         return
     out.print(f"[bold]{story['title']}[/bold]  ({story['id']}, {story['first_seen']} – {story['last_seen']})")
-    out.print(f"outlets: {', '.join(story['outlets'])}   actors: {', '.join(story['actors'])}")
+    out.print(f"outlets: {', '.join(story['outlets'])}   actors: {', '.join(story['actors'])}   "
+              f"thread: {story['thread']}")
     side = Table(show_lines=True)
     for a in arts:
         side.add_column(f"{a['outlet'] or a['url']} ({a['published'] or 'no date'})", overflow="fold")
-    side.add_row(*[(a["title"] or "") + "\n\n" + a["text"][:600] for a in arts])
+    side.add_row(*[(a["title"] or "") + "\n\n" + (a["text"][:600] if a["text"] != a["title"] else "") for a in arts])
     out.print(side)
     for r in evs:
         r["place"] = (r["place"] or {}).get("name")
     emit(evs, Format.table, EVENT_COLUMNS, title="events")
+
+
+def _show_thread(store, thread: dict[str, Any], fmt: Format) -> None:
+    stories = [s for sid in thread["stories"] for s in store.list_stories(story=sid)]
+    if fmt is not Format.table:
+        sys.stdout.write(json.dumps({**thread, "stories": stories}, ensure_ascii=False, default=str) + "\n")
+        return
+    out.print(f"[bold]{thread['title']}[/bold]  (thread {thread['id']}, {thread['first_seen']} – "
+              f"{thread['last_seen']}, {len(stories)} stories, {thread['articles']} articles)")
+    for s in stories:
+        s["articles"] = len(s["articles"])
+    emit(stories, Format.table, ["id", "first_seen", "title", "articles", "outlets"], title="stories")
 
 
 @app.command()
