@@ -54,9 +54,9 @@ STATE_VERSION = 2
 class ClusterConfig:
     # event stories
     threshold: float = 0.125           # a story's score must reach this for an article to join it
-    quorum: float = 0.5                # share of a story's kept members whose pair scores are averaged
+    quorum: float = 1.0                # share of a story's kept members whose pair scores are averaged (1: all)
     grace_days: float = 1.5            # this far apart is the same news cycle (time zones, late editions)
-    penalty_per_day: float = 0.12      # subtracted from a pair's similarity per day of gap beyond the grace
+    penalty_per_day: float = 0.10      # subtracted from a pair's similarity per day of gap beyond the grace
     opinion_margin: float = 0.25       # subtracted when either article of a pair is opinion or analysis
     scene_margin: float = 0.2          # subtracted when two leads name disjoint countries and IGOs
     founders_kept: int = 3             # first members a story compares with, always
@@ -69,12 +69,12 @@ class ClusterConfig:
     thread_penalty_per_day: float = 0.0  # none measured best: `thread_window_days` bounds a thread
     thread_window_days: float = 21.0   # threads idle this long leave the index
     # term weights and similarity
-    weights: dict[str, float] = field(default_factory=lambda: {"head": 0.6, "body": 0.4, "dense": 1.0})
+    weights: dict[str, float] = field(default_factory=lambda: {"head": 0.6, "body": 0.4, "dense": 0.25})
     title_boost: int = 2               # a headline word counts this many times in the head space
     entity_boost: int = 0              # extra counts of a resolved entity key over a word
     idf_prior_docs: float = 50.0       # unseen documents assumed before the first one
     df_half_life: int = 5000           # articles after which document frequencies count half
-    member_terms: dict[str, int] = field(default_factory=lambda: {"head": 40, "body": 80})
+    member_terms: dict[str, int] = field(default_factory=lambda: {"head": 40, "body": 150})
     centroid_terms: dict[str, int] = field(default_factory=lambda: {"head": 80, "body": 150})
     index_terms: int = 30              # top centroid terms per space that go into the index
     query_terms: int = 20              # top article terms per space used to find candidates
@@ -82,7 +82,7 @@ class ClusterConfig:
     max_active_stories: int = 50000    # hard bound on active stories (undated streams)
     max_members_kept: int = 500        # member ids a long-running story keeps (for duplicates)
     embeddings: bool = field(default_factory=lambda: embeddings_wanted())  # dense space; $TIDINGS_EMBEDDINGS
-    dense_floor: float = 0.4           # dense cosine of unrelated news; rescaled to 0 (MiniLM ~0.2-0.45)
+    dense_floor: float = 0.5           # dense cosine rescaled to 0 here: MiniLM rates unrelated news up to ~0.45
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
