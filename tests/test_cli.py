@@ -213,7 +213,7 @@ def test_stories_by_level_and_show_of_a_thread(tmp_path):
     threads = jsonl(tidings("stories", "--db", db, "--level", "thread", "--format", "jsonl").stdout)
     assert len(events) == 3 and len(threads) == 2
     strike = next(t for t in threads if len(t["stories"]) == 2)
-    assert strike["articles"] == 4 and strike["first_seen"] == "2024-10-01" and strike["last_seen"] == "2024-10-09"
+    assert len(strike["articles"]) == 4 and strike["first_seen"] == "2024-10-01" and strike["last_seen"] == "2024-10-09"
     assert {s["thread"] for s in events if s["id"] in strike["stories"]} == {strike["id"]}
     shown = json.loads(tidings("show", strike["id"], "--db", db, "--format", "jsonl").stdout)
     assert [s["id"] for s in shown["stories"]] == strike["stories"]

@@ -16,6 +16,7 @@ from tidings.store import Store
 
 BATCH_SIZE = 64
 CLUSTER_STATE = "story_clusterer"
+HOMES_STATE = "outlet_homes"      # what each outlet's places say about its home (nlp/places_home.py)
 
 
 @dataclass
@@ -60,10 +61,12 @@ def add_articles(
     turns story embeddings on or off (None: as the stored clusterer, else $TIDINGS_EMBEDDINGS)."""
     from tidings.analysis import annotate_articles
     from tidings.ingest.dedup import NearDuplicateIndex, signature
+    from tidings.nlp.places_home import OutletHomes
     from tidings.stories import StoryClusterer, features_of, fuse_events
 
     summary = AddSummary()
     near = NearDuplicateIndex.from_pairs(store.signatures())
+    homes = OutletHomes.from_state(store.get_state(HOMES_STATE))
     state = store.get_state(CLUSTER_STATE)
     clusterer = StoryClusterer.from_state(state) if state else StoryClusterer()
     if embeddings is not None:
@@ -80,7 +83,7 @@ def add_articles(
                 a.duplicate_of = near.add(a.id, signatures[a.id])
                 summary.near_duplicates += a.duplicate_of is not None
             touched: set[str] = set()
-            for annotated in annotate_articles(new):
+            for annotated in annotate_articles(new, homes=homes):
                 a = annotated.article
                 story = clusterer.assign(features_of(annotated, embeddings=clusterer.config.embeddings))
                 touched.add(story)
@@ -95,6 +98,7 @@ def add_articles(
                 events = [e for story, ms in by_story.items() for e in fuse_events(story, ms, meta)]
                 store.replace_events(touched, events)
             store.put_state(CLUSTER_STATE, clusterer.state())
+            store.put_state(HOMES_STATE, homes.state())
             store.commit()
         except BaseException:
             store.rollback()

@@ -24,14 +24,16 @@ def annotate(
     """
     from tidings.analysis import annotate_articles
     from tidings.formats import annotated_json
+    from tidings.nlp.places_home import OutletHomes
 
     check_input(path)
     failures = total = 0
     pending: list[tuple[dict | None, Any, str | None]] = []
+    homes = OutletHomes()   # outlets' homes, learnt over the whole input
 
     def flush() -> None:
         good = [a for _, a, e in pending if a is not None]
-        done = iter(annotate_articles(good, code=not no_events))
+        done = iter(annotate_articles(good, code=not no_events, homes=homes))
         for record, article, error in pending:
             if article is None:
                 sys.stdout.write(json.dumps({"id": (record or {}).get("id"), "error": error}, ensure_ascii=False) + "\n")

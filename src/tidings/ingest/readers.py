@@ -19,6 +19,7 @@ import os
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from tidings.ingest.article import article_from_record, make_article
@@ -250,30 +251,67 @@ def _entry_text(entry) -> tuple[str, bool]:
     return summary, "html" in (detail.get("type") or "text/html")
 
 
-def read_feed(stream: BinaryIO, name: str, on_error: OnError) -> Iterator[Article]:
+@dataclass
+class FeedEntry:
+    """One entry of an RSS/Atom feed: where its page is, and the text the feed itself gives."""
+
+    where: str                  # "FEED:record N", for messages
+    link: str | None            # the entry's page (absolute, resolved against the feed's URL)
+    guid: str | None            # the entry's own id, when the feed gives one
+    text: str                   # the feed's content or summary, cleaned ("" when it has none)
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    outlet: str | None = None   # the feed's title
+
+
+def feed_entries(data: bytes, name: str, on_error: OnError, headers: dict[str, str] | None = None) -> list[FeedEntry]:
+    """The entries of an RSS/Atom document, in feed order. `headers` are the HTTP response
+    headers of a fetched feed (`content-type` for its charset, `content-location` for its
+    URL, against which relative links resolve). A well-formed feed may have no entries;
+    raises IngestError when `data` is no feed."""
     import feedparser
 
-    data = _read_document(stream)
-    parsed = feedparser.parse(data)
+    # A BytesIO, never bytes or str: feedparser would fetch a string that looks like a URL.
+    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers or {})
     if not parsed.entries:
+        if parsed.get("version") and not parsed.get("bozo"):
+            return []  # a well-formed feed with nothing in it yet
         reason = f" ({parsed.get('bozo_exception')})" if parsed.get("bozo") else ""
         raise IngestError(f"not an RSS/Atom feed or a feed without entries{reason}")
     if parsed.get("bozo") and not isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride):
         on_error(f"{name}: malformed feed ({parsed.get('bozo_exception')}); entries before the fault were read")
     outlet = " ".join((parsed.feed.get("title") or "").split()) or None
+    entries = []
     for n, entry in enumerate(parsed.entries, start=1):
-        where = f"{name}:record {n}"
         raw, is_html = _entry_text(entry)
         text = clean_text(fragment_text(raw), extracted=True).text if is_html else clean_text(raw).text
-        title = " ".join((entry.get("title") or "").split()) or None
-        if not text and not title:  # a headline alone is an article (make_article)
-            on_error(f"{where}: feed entry without title, content or summary")
-            continue
         published = parse_date(entry.get("published_parsed") or entry.get("updated_parsed")) \
             or parse_date(entry.get("published") or entry.get("updated"))
-        author = (entry.get("author_detail") or {}).get("name") or entry.get("author") or None
-        yield make_article(text, entry.get("link") or where, title=title, published=published, outlet=outlet,
-                           author=author)
+        entries.append(FeedEntry(
+            where=f"{name}:record {n}",
+            link=(entry.get("link") or "").strip() or None,
+            guid=(entry.get("id") or "").strip() or None,
+            text=text,
+            title=" ".join((entry.get("title") or "").split()) or None,
+            published=published,
+            author=(entry.get("author_detail") or {}).get("name") or entry.get("author") or None,
+            outlet=outlet,
+        ))
+    return entries
+
+
+def read_feed(stream: BinaryIO, name: str, on_error: OnError) -> Iterator[Article]:
+    """A feed file: one article per entry, from the text the feed carries."""
+    entries = feed_entries(_read_document(stream), name, on_error)
+    if not entries:
+        raise IngestError("a feed without entries")
+    for e in entries:
+        if not e.text and not e.title:  # a headline alone is an article (make_article)
+            on_error(f"{e.where}: feed entry without title, content or summary")
+            continue
+        yield make_article(e.text, e.link or e.where, title=e.title, published=e.published, outlet=e.outlet,
+                           author=e.author)
 
 
 def _charset(content_type: str) -> str | None:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from tidings.nlp.gazetteer import Entry, Gazetteer, distance_km, fold_name, load_gazetteer
+from tidings.nlp.places_home import Home
 from tidings.records import Place
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -42,6 +43,13 @@ NEAR_KM = 120.0          # two places this close support each other
 MIN_STRONG_CITY = 100_000  # a city this big is a place even where the tagger said ORG
 SIBLING_ADMIN1 = 0.5     # support of a state by another state of its country
 SIBLING_COUNTRY = 0.3    # support of a country by another country
+CITY_CLUE = 3.0          # prior of a city for a dateline or a name inside "X Post", "X Police"
+HOME_REGION = 8.0        # prior per unit of the outlet's share of a region (see places_home)
+HOME_COUNTRY = 1.0       # the same for the outlet's share of a country
+
+MIN_HOME_SHARE = 0.1      # an outlet's share of a region that makes a namesake there its own
+SMALL_NAMESAKE = 100_000  # a town smaller than this never takes a country's name unqualified
+TOWN_FEATURES = ("city", "capital", "admin2")   # what a street or a building can take its point from
 
 FEATURE_PRIOR = {
     "continent": 3.0,
@@ -67,10 +75,15 @@ class _Cues:
     not_place: frozenset[str]
     disease: frozenset[str]
     not_toponym: frozenset[str]
+    city_body: frozenset[str]
+    not_place_lower: frozenset[str]
     metonym_verb: frozenset[str]
     metonym_noun: frozenset[str]
     partner: frozenset[str]
     state_abbrev: dict[str, tuple[str, bool]]   # "Ill." -> ("IL", ambiguous)
+    abbrev: dict[str, tuple[str, str, bool]]    # "Ont." -> ("Ontario", "CA", ambiguous)
+    prefixes: tuple[str, ...]                   # "Northeast", "City of": longest first
+    suffixes: tuple[str, ...]                   # "City", "Province"
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,6 +97,11 @@ def _cues() -> _Cues:
     for row in load_tsv("places_metonym_words.tsv"):
         meto.setdefault(row["kind"], set()).add(row["word"].lower())
     abbrev = {r["abbreviation"]: (r["state"], r["ambiguous"] == "1") for r in load_tsv("places_us_states.tsv")}
+    other = {r["abbreviation"]: (r["name"], r["country"], r["ambiguous"] == "1")
+             for r in load_tsv("places_abbreviations.tsv")}
+    affixes: dict[str, list[str]] = {}
+    for row in load_tsv("places_affixes.tsv"):
+        affixes.setdefault(row["kind"], []).append(row["words"])
     return _Cues(
         locative=frozenset(w.lower() for w in kinds.get("locative", ())),
         street=frozenset(kinds.get("street", ())),
@@ -94,10 +112,15 @@ def _cues() -> _Cues:
         not_place=frozenset(kinds.get("not_place", ())),
         disease=frozenset(w.lower() for w in kinds.get("disease", ())),
         not_toponym=frozenset(kinds.get("not_toponym", ())),
+        city_body=frozenset(kinds.get("city_body", ())),
+        not_place_lower=frozenset(kinds.get("not_place_lower", ())),
         metonym_verb=frozenset(meto.get("verb", ())),
         metonym_noun=frozenset(meto.get("noun", ())),
         partner=frozenset(meto.get("partner", ())),
         state_abbrev=abbrev,
+        abbrev=other,
+        prefixes=tuple(sorted(affixes.get("prefix", ()), key=len, reverse=True)),
+        suffixes=tuple(sorted(affixes.get("suffix", ()), key=len, reverse=True)),
     )
 
 
@@ -114,6 +137,8 @@ class Mention:
     hint: tuple[str, str] | None = None   # (country, admin1) from "City, State"
     forced: Entry | None = None      # a state abbreviation or a container after a comma
     inside: bool = False             # part of an organisation's name ("Ohio State University")
+    city_clue: bool = False          # a dateline or a name inside an outlet's or a city body's name
+    placed: bool = False             # the text around it says place ("in X", "X, State", a dateline)
     candidates: list[tuple[Entry, float]] = field(default_factory=list)
     beliefs: list[float] = field(default_factory=list)
     chosen: Entry | None = None
@@ -134,11 +159,47 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 def _state_of(gaz: Gazetteer, text: str, after_comma: bool) -> Entry | None:
-    """A US state written as an abbreviation ("Ill.", "W.Va.", "TX") or in full."""
-    abbrev = _cues().state_abbrev.get(text)
-    if abbrev and (after_comma or not abbrev[1]):
-        return gaz.state("US", abbrev[0])
+    """A state or province written as an abbreviation: US states ("Ill.", "W.Va.", "TX"),
+    and the press and postal forms of `places_abbreviations.tsv` ("Ont.", "N.S.W.",
+    "Phila."). A form that is also a word is taken only after a comma ("Toronto, ON").
+    "N.Y" is "N.Y." with its last dot lost to the sentence's, "Ont" one the tokenizer cut off."""
+    cues = _cues()
+    dot_lost = not text.endswith(".") and ("." in text or after_comma)
+    for form in (text, text + ".") if dot_lost else (text,):
+        abbrev = cues.state_abbrev.get(form)
+        if abbrev and (after_comma or not abbrev[1]):
+            return gaz.state("US", abbrev[0])
+        other = cues.abbrev.get(form)
+        if other and (after_comma or not other[2]):
+            return _best_in(gaz, other[0], other[1])
     return None
+
+
+def _best_in(gaz: Gazetteer, name: str, country: str) -> Entry | None:
+    """The most prominent entry called `name` in `country` (Quebec the province, not the city)."""
+    entries = [e for e, primary in gaz.lookup(name) if primary and e.country == country]
+    return max(entries, key=lambda e: (FEATURE_PRIOR.get(e.feature, 0.0) + 0.4 * math.log10(e.population + 1)),
+               default=None)
+
+
+def _without_affixes(text: str) -> list[str]:
+    """The name inside generic words news puts around it (`places_affixes.tsv`):
+    "Northeast Georgia" -> "Georgia", "City of Santa Ana" -> "Santa Ana", "Huntsville
+    City" -> "Huntsville", "Mid-Jutland" -> "Jutland"; the likeliest reading first."""
+    cues = _cues()
+    out = []
+    core = text
+    for p in cues.prefixes:
+        if core.startswith(p) and len(core) > len(p) + 1 and core[len(p)] in " -":
+            core = core[len(p) + 1:].lstrip()
+            out.append(core)
+            break
+    for base in (text, core) if core != text else (text,):
+        for sfx in cues.suffixes:
+            if base.endswith(" " + sfx) and len(base) > len(sfx) + 1:
+                out.append(base[:-len(sfx) - 1].rstrip())
+                break
+    return [o for o in out if o and o[0].isupper()]
 
 
 def _container(gaz: Gazetteer, text: str) -> Entry | None:
@@ -219,6 +280,11 @@ class _Finder:
         if forced is None and _demonym(gaz, span.text) and not gaz.has_key(fold_name(span.text)):
             return None   # "Sri Lankan", "Palestinians": demonyms are not toponyms
         m = Mention(start, end, span.text, label, hint=hint, forced=forced, inside=inside)
+        # "WASHINGTON (AP) —", "the Washington Post", "Alexandria Police": datelines and the
+        # bodies a city names after itself point at the city, not a state of the same name
+        m.city_clue = self.dateline(start, end) or end < len(doc) and self.txt[end] in cues.city_body
+        m.placed = (m.city_clue or hint is not None or self.locative_before(start)
+                    or self.container_after(end) is not None)
         self.mentions.append(m)
         for i in range(start, end):
             self.taken[i] = True
@@ -459,13 +525,35 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
     finder.other_entities()
     finder.untagged_names()
     finder.mentions.sort(key=lambda m: m.start)
-    return finder.mentions
+    return _not_people(finder.mentions, doc, finder.gaz)
+
+
+def _not_people(mentions: list[Mention], doc: Doc, gaz: Gazetteer) -> list[Mention]:
+    """People and firms are not places unless the text puts them there: a one-word name
+    that is the surname of a person the article names in full ("David Hopkins ...
+    Hopkins said"), or that a lower-case word makes a person's or a firm's ("the Obama
+    administration"), is dropped, unless it is placed ("in Hopkins", "Hopkins, Minn.")
+    or names a country or a state."""
+    cues = _cues()
+    surnames = {ent[-1].text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2 and ent[-1].is_title}
+    kept = []
+    for m in mentions:
+        single = m.end - m.start == 1
+        if single and m.forced is None and not m.placed:
+            follower = doc[m.end].text if m.end < len(doc) else ""
+            if m.text in surnames or follower in cues.not_place_lower:
+                if not any(e.feature in ("country", "admin1", "continent") for e, p in gaz.lookup(m.text) if p):
+                    continue
+        kept.append(m)
+    return kept
 
 
 # ---------------------------------------------------------------- resolution
 
 def _prior(e: Entry, primary: bool, m: Mention) -> float:
     score = 0.4 * math.log10(e.population + 1) + FEATURE_PRIOR.get(e.feature, 0.0)
+    if m.city_clue and e.feature in ("city", "capital"):
+        score += CITY_CLUE
     score += 1.0 if primary else -1.5
     if e.feature == "admin2" and m.text.split()[-1] in _cues().admin_suffix:
         score += 2.5      # "Laurel County" written in full: the county, not the town
@@ -513,16 +601,39 @@ def _softmax(scores: list[float]) -> list[float]:
     return [x / total for x in exps]
 
 
-def disambiguate(mentions: list[Mention], doc: Doc, gaz: Gazetteer | None = None) -> None:
-    """Choose an entry for every mention that has candidates (sets `Mention.chosen`)."""
+def _retry_lookup(gaz: Gazetteer, text: str) -> list[tuple[Entry, bool]]:
+    """Entries for a name the gazetteer does not know as written: an abbreviation
+    ("B.C.", "Phila."), or the name inside generic words ("Northeast Georgia")."""
+    abbrev = _state_of(gaz, text, after_comma=False)
+    if abbrev is not None:
+        return [(abbrev, True)]
+    for variant in _without_affixes(text):
+        found = [(e, p) for e, p in gaz.lookup(variant) if p or e.population >= 1000]
+        if found:
+            return found
+    return []
+
+
+def _home_prior(e: Entry, home: Home | None) -> float:
+    """What the outlet's home adds to an entry: a local paper's "Alexandria" is its own."""
+    if home is None or e.feature in ("continent", "region"):
+        return 0.0
+    region, country = home.share(e.country, e.admin1)
+    return HOME_REGION * region + HOME_COUNTRY * country
+
+
+def disambiguate(mentions: list[Mention], doc: Doc, gaz: Gazetteer | None = None,
+                 home: Home | None = None) -> None:
+    """Choose an entry for every mention that has candidates (sets `Mention.chosen`).
+    `home` is the outlet's prior over regions (`places_home`), None when unknown."""
     gaz = gaz or load_gazetteer()
     priors: list[list[float]] = []
     for m in mentions:
         if m.forced is not None:
             m.candidates = [(m.forced, 10.0)]
         else:
-            found = gaz.lookup(m.text)
-            scored = [(e, _prior(e, primary, m)) for e, primary in found]
+            found = gaz.lookup(m.text) or _retry_lookup(gaz, m.text)
+            scored = [(e, _prior(e, primary, m) + _home_prior(e, home)) for e, primary in found]
             if m.hint:
                 cc, a1 = m.hint
                 scored = [(e, s + (8.0 if e.country == cc and (not a1 or e.admin1 == a1) else -4.0)) for e, s in scored]
@@ -591,7 +702,20 @@ def disambiguate(mentions: list[Mention], doc: Doc, gaz: Gazetteer | None = None
     for m in mentions:
         if m.candidates:
             best = max(range(len(m.candidates)), key=lambda k: m.beliefs[k])
-            m.chosen = _city_for_city_region(m.candidates[best][0], m.candidates)
+            m.chosen = _country_over_namesake(m, _city_for_city_region(m.candidates[best][0], m.candidates), home)
+
+
+def _country_over_namesake(m: Mention, chosen: Entry, home: Home | None) -> Entry:
+    """A country's name never goes to a small namesake ("China" near Houston is still
+    China) unless the text qualifies it ("China, Texas" gives a hint) or the namesake
+    lies in the outlet's home (a Tennessee paper's "Lebanon")."""
+    if m.hint is not None or m.forced is not None or chosen.feature not in ("city", "admin2") \
+            or chosen.population >= SMALL_NAMESAKE or _home_prior(chosen, home) >= HOME_REGION * MIN_HOME_SHARE:
+        return chosen
+    for e, _ in m.candidates:
+        if e.feature == "country":
+            return e
+    return chosen
 
 
 def _city_for_city_region(chosen: Entry, candidates: list[tuple[Entry, float]]) -> Entry:
@@ -684,19 +808,48 @@ def _keep_unresolved(doc: Doc, m: Mention) -> bool:
     if m.label == "LOC":
         return True
     if m.label == "GPE":
-        return True
+        # a name the gazetteer does not know is a place only where the text says so: the
+        # tagger calls many surnames GPE ("Hartmann", "Musharraf")
+        return m.placed
     return False
 
 
-def resolve_places(doc: Doc) -> list[Place]:
+def resolve_places(doc: Doc, home: Home | None = None) -> list[Place]:
     """Every toponym in `doc`, with doc character offsets, resolved to GeoNames where the
-    gazetteer has it; metonyms ("Beijing said") are kept and marked."""
+    gazetteer has it; metonyms ("Beijing said") are kept and marked. `home` is the prior
+    of the article's outlet (`places_home.OutletHomes.home_of`), if known."""
     gaz = load_gazetteer()
     mentions = find_mentions(doc, gaz)
-    disambiguate(mentions, doc, gaz)
+    disambiguate(mentions, doc, gaz, home)
     places = []
-    for m in mentions:
+    for k, m in enumerate(mentions):
         if m.chosen is None and not _keep_unresolved(doc, m):
             continue
-        places.append(_place(doc, m))
+        place = _place(doc, m)
+        if m.chosen is None:
+            _take_town_point(place, _town_of(doc, mentions, k))
+        places.append(place)
     return places
+
+
+def _town_of(doc: Doc, mentions: list[Mention], k: int) -> Mention | None:
+    """The town a street, building or venue lies in: the place right after it and a comma
+    ("420 Memphis St., Alexandria"), else the nearest town or county named before it."""
+    m = mentions[k]
+    if k + 1 < len(mentions):
+        nxt = mentions[k + 1]
+        if nxt.chosen is not None and nxt.start == m.end + 1 and doc[m.end].text == "," \
+                and nxt.chosen.feature in TOWN_FEATURES:
+            return nxt
+    for prev in reversed(mentions[:k]):
+        if prev.chosen is not None and prev.chosen.feature in TOWN_FEATURES:
+            return prev
+    return None
+
+
+def _take_town_point(place: Place, town: Mention | None) -> None:
+    if town is None or town.chosen is None:
+        return
+    e = town.chosen
+    place.lat, place.lon, place.country = e.lat, e.lon, e.country or None
+    place.resolved_from = town.text

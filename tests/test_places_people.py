@@ -1,0 +1,58 @@
+"""People, firms and outlets around place names (nlp/places.py), with the real spaCy
+model and gazetteer. Sentences written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+from tidings.nlp.pipeline import load_nlp
+from tidings.nlp.places import resolve_places
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def texts(nlp, text):
+    return [p.text for p in resolve_places(nlp(text))]
+
+
+def test_a_surname_of_a_person_named_in_full_is_no_place(nlp):
+    text = ("Finance director Mark Hopkins presented the budget on Monday. "
+            "Hopkins said revenues fell by five percent.")
+    assert "Hopkins" not in texts(nlp, text)
+
+
+def test_an_administration_is_no_place(nlp):
+    assert "Obama" not in texts(nlp, "Critics said the Obama administration moved too slowly on the bill.")
+
+
+def test_a_placed_name_stays_a_place_even_if_a_person_shares_it(nlp):
+    text = "Mark Hopkins, the mayor, said the plant in Hopkins, Minn., will reopen."
+    found = [p for p in resolve_places(nlp(text)) if p.text == "Hopkins"]
+    assert found and found[0].country == "US"
+
+
+def test_a_dateline_and_a_paper_mean_the_city(nlp):
+    found = resolve_places(nlp("WASHINGTON (AP) — The Senate passed the bill late on Thursday."))
+    dc = [p for p in found if p.text == "WASHINGTON"]
+    assert dc and dc[0].feature == "city" and dc[0].country == "US"
+    found = resolve_places(nlp("The report was first published by the Washington Post on Monday."))
+    post = [p for p in found if p.text == "Washington"]
+    assert post and post[0].feature == "city"
+
+
+def test_a_street_takes_the_point_of_its_town_and_says_so(nlp):
+    found = resolve_places(nlp("Protesters gathered in London near the embassy on Grosvenor Square on Friday."))
+    square = [p for p in found if p.text == "Grosvenor Square"]
+    london = [p for p in found if p.text == "London"]
+    assert square and london
+    assert square[0].geonameid is None and square[0].resolved_from == "London"
+    assert (square[0].lat, square[0].lon) == (london[0].lat, london[0].lon)
+    assert london[0].resolved_from is None
+
+
+def test_a_country_never_goes_to_a_small_namesake_unqualified(nlp):
+    found = resolve_places(nlp("The factory near Houston, Texas, buys most of its parts from China."))
+    china = [p for p in found if p.text == "China"]
+    assert china and china[0].feature == "country" and china[0].country == "CN"
