@@ -6,7 +6,8 @@ each from `data/ingest_opinion.tsv`: a headline opening with a label ("Opinion:"
 "Editorial -", "ANALYSIS:"), a URL path segment (`/opinion/`, `/commentisfree/`), or
 first-person argument: at least `FIRST_PERSON_MIN` first-person words outside quotation
 marks in the first `FIRST_PERSON_CHARS` characters (a reporter quotes people who say "I";
-a columnist says it).
+a columnist says it). First-person words are matched as written ("I", "my": "Me." is
+Maine).
 """
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from tidings.resources import load_tsv
 
 FIRST_PERSON_CHARS = 800
 FIRST_PERSON_MIN = 2
-_QUOTED = re.compile(r"[\"“][^\"“”]{0,400}[\"”]")
-_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+# A quotation: from an opening mark to its closing mark, or to the end of the paragraph
+# (a quote running over several paragraphs opens each one and closes only the last).
+_QUOTED = re.compile(r"[\"“][^\"“”\n]*(?:[\"”]|$)", re.M)
+_WORD = re.compile(r"(?<![\w.])[A-Za-z]+(?:['’][a-z]+)?(?!\.?\w)")  # not the "I" of "C.I.A."
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ def cues() -> _Cues:
     return _Cues(
         title_label=re.compile(rf"^\s*(?:{label_re})\s*(?::|\||[-–—]\s)", re.I),
         url_segments=frozenset(kinds.get("url_segment", [])),
-        first_person=frozenset(kinds.get("first_person", [])),
+        first_person=frozenset(r["value"].strip() for r in rows if r["kind"].strip() == "first_person"),
     )
 
 
@@ -54,5 +57,5 @@ def is_opinion(title: str | None, text: str, url: str | None = None) -> bool:
         if any(seg.lower() in c.url_segments for seg in path.split("/")):
             return True
     head = _QUOTED.sub(" ", text[:FIRST_PERSON_CHARS])
-    words = (w.lower().replace("’", "'") for w in _WORD.findall(head))
+    words = (w.replace("’", "'") for w in _WORD.findall(head))
     return sum(w in c.first_person for w in words) >= FIRST_PERSON_MIN
