@@ -394,3 +394,14 @@ def test_a_version_1_state_resumes_as_one_thread_per_story(news):
     assert resumed.state()["version"] == 2
     with pytest.raises(ValueError, match="version 7"):
         StoryClusterer.from_state({"version": 7})
+
+
+def test_an_untitled_article_is_not_titled_by_its_dateline():
+    from tidings.stories.features import make_features
+
+    text = "NAIROBI, April 5 (Wire) -\nA dam burst near Mai Mahiu on Saturday, officials said."
+    a = Article.from_text(text, published="2024-04-05")
+    f = make_features(a, ["dam", "burst"], first_sentence="A dam burst near Mai Mahiu on Saturday, officials said.")
+    assert f.headline == "A dam burst near Mai Mahiu on Saturday, officials said."
+    titled = make_features(Article.from_text("Dam bursts in Kenya\nA dam burst on Saturday."), ["dam"])
+    assert titled.headline == "Dam bursts in Kenya"

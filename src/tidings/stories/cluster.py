@@ -379,8 +379,10 @@ def upgrade_state_v1(state: dict[str, Any]) -> dict[str, Any]:
     """A version 1 state (centroids only) as version 2: each active story keeps its centroid
     as its one founding member and becomes a thread of its own, as stored articles do when
     the store migrates (`thread` = `story`)."""
+    # what version 1 tuned for centroids gives way to this version's defaults
     config = {k: v for k, v in (state.get("config") or {}).items()
-              if k not in ("threshold", "time_scale_days", "time_grace_days", "refine_candidates")}
+              if k not in ("threshold", "time_scale_days", "time_grace_days", "refine_candidates", "weights",
+                           "dense_floor")}
     member_terms = ClusterConfig.from_dict(config).member_terms
     stories, threads = [], []
     for d in state.get("stories", []):

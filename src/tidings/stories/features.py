@@ -37,6 +37,7 @@ LEAD_CHARS = 600         # ... and at most this far into the text
 MAX_BODY_TERMS = 300     # distinct body lemmas kept (most frequent first)
 MAX_ENTITY_KEYS = 60
 _WORD = re.compile(r"\b[^\W\d_]+(?:['’][^\W\d_]+)?\b")
+_DATELINE_ENDS = ("-", "–", "—")
 _URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://([^/:?#]+)", re.I)
 
 
@@ -146,7 +147,7 @@ def _headline(article: Article, first_sentence: str | None) -> str | None:
     if article.title and article.title.strip():
         return article.title.strip()
     first_line = article.text.strip().split("\n", 1)[0].strip()
-    if 0 < len(first_line) <= 200:
+    if 0 < len(first_line) <= 200 and not first_line.endswith(_DATELINE_ENDS):  # "NAIROBI, April 5 -" is no title
         return first_line
     return first_sentence.strip()[:200] if first_sentence else None
 
