@@ -23,7 +23,7 @@ def add(
     batch_size: int = typer.Option(64, help="Articles per transaction."),
     embeddings: Optional[bool] = typer.Option(
         None, "--embeddings/--no-embeddings",
-        help="Compare sentence embeddings when clustering stories (needs pip install 'tidings[embeddings]'; "
+        help="Compare sentence embeddings when clustering stories (needs pip install 'tidings\\[embeddings]'; "
              "default: as the database was built, else env TIDINGS_EMBEDDINGS)."),
 ) -> None:
     """Ingest and process news into the database (incremental and idempotent).

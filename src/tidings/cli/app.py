@@ -129,7 +129,7 @@ def embeddings_or_exit() -> None:
 
     if not embed.available():
         err.print("[red]error:[/red] story embeddings need the optional extra: "
-                  "pip install 'tidings[embeddings]'", highlight=False)
+                  "pip install 'tidings\\[embeddings]'", highlight=False)
         raise typer.Exit(2)
 
 

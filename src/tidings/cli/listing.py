@@ -98,8 +98,7 @@ def stories(
                                    "developing topic over days or weeks."),
     limit: Optional[int] = LimitOption,
 ) -> None:
-    """List stories: event stories (articles telling one happening) or threads of them, with
-    outlets, first/last seen and event counts.
+    """List stories: event stories (articles telling one happening) or threads of them, with outlets, first/last seen and event counts.
 
     Dates select stories with an article published then; actor, country, code, root and quad
     select stories with such an event.
@@ -197,8 +196,7 @@ def show(
     db: str = DbOption,
     fmt: Format = typer.Option(Format.table, "--format", help="table or jsonl."),
 ) -> None:
-    """Show one story (its outlets' articles side by side and its fused events), or one thread
-    (its event stories in order).
+    """Show one story (its outlets' articles side by side and its fused events), or one thread (its event stories in order).
 
     Example: [bold]tidings show 3f2a9c01d4e5b6a7[/bold]
     """

@@ -60,15 +60,12 @@ def cluster(
     path: str = typer.Argument(..., metavar="IN.jsonl", help="JSON Lines input ('-' for stdin)."),
     embeddings: Optional[bool] = typer.Option(
         None, "--embeddings/--no-embeddings",
-        help="Compare sentence embeddings too (needs pip install 'tidings[embeddings]'; "
+        help="Compare sentence embeddings too (needs pip install 'tidings\\[embeddings]'; "
              "default: env TIDINGS_EMBEDDINGS)."),
 ) -> None:
-    """Group articles into event stories and threads statelessly: one line out per input
-    line, {"id", "story", "thread"}.
+    """Group articles into event stories and threads statelessly: one line out per input line, {"id", "story", "thread"}.
 
-    A story holds the articles about one happening; a thread groups the stories of one
-    developing topic over days or weeks. A line with only a "title" (a headline feed) is
-    clustered on its title.
+    A story holds the articles about one happening; a thread groups the stories of one developing topic over days or weeks. A line with only a "title" (a headline feed) is clustered on its title.
 
     Example: [bold]tidings cluster in.jsonl[/bold]
     """
