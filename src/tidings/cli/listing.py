@@ -100,8 +100,7 @@ def stories(
 ) -> None:
     """List stories: event stories (articles telling one happening) or threads of them, with outlets, first/last seen and event counts.
 
-    Dates select stories with an article published then; actor, country, code, root and quad
-    select stories with such an event.
+    Dates select stories with an article published then; actor, country, code, root and quad select stories with such an event.
 
     Example: [bold]tidings stories --actor CHN --since 2024-07-01 --format jsonl[/bold]
     """
