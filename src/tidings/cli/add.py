@@ -1,6 +1,8 @@
 """`tidings add`: ingest and process news into the database."""
 from __future__ import annotations
 
+from typing import Optional
+
 import typer
 from rich.progress import (
     BarColumn,
@@ -11,7 +13,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from tidings.cli.app import DbOption, app, err, open_store
+from tidings.cli.app import DbOption, app, embeddings_or_exit, err, open_store
 
 
 @app.command()
@@ -19,6 +21,10 @@ def add(
     paths: list[str] = typer.Argument(..., help="Files, folders, feeds, WARCs; '-' reads stdin."),
     db: str = DbOption,
     batch_size: int = typer.Option(64, help="Articles per transaction."),
+    embeddings: Optional[bool] = typer.Option(
+        None, "--embeddings/--no-embeddings",
+        help="Compare sentence embeddings when clustering stories (needs pip install 'tidings\\[embeddings]'; "
+             "default: as the database was built, else env TIDINGS_EMBEDDINGS)."),
 ) -> None:
     """Ingest and process news into the database (incremental and idempotent).
 
@@ -29,6 +35,9 @@ def add(
     """
     from tidings.ingest import read_paths
     from tidings.process import add_articles
+
+    if embeddings:
+        embeddings_or_exit()
 
     skipped: list[str] = []
 
@@ -41,13 +50,15 @@ def add(
                          TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("processing articles", total=None)
         summary = add_articles(store, read_paths(paths, on_error),
-                               on_progress=lambda n: progress.advance(task, n), batch_size=batch_size)
+                               on_progress=lambda n: progress.advance(task, n), batch_size=batch_size,
+                               embeddings=embeddings)
         stats = store.stats()
     summary.skipped = skipped
     err.print(
         f"read {summary.read} articles: {summary.added} added, {summary.duplicates} duplicates, "
         f"{summary.near_duplicates} near-duplicates, {len(skipped)} inputs skipped; "
-        f"database {db}: {stats['articles']} articles, {stats['stories']} stories, {stats['events']} events",
+        f"database {db}: {stats['articles']} articles, {stats['stories']} stories in {stats['threads']} threads, "
+        f"{stats['events']} events",
         highlight=False,
     )
     if summary.read == 0 and skipped:

@@ -123,6 +123,16 @@ def articles_from_jsonl(path: str) -> Iterator[tuple[dict | None, Any, str | Non
             yield record, None, f"{name}:{n}: {e}"
 
 
+def embeddings_or_exit() -> None:
+    """Stop with a one-line error when story embeddings are asked for but not installed."""
+    from tidings.stories import embed
+
+    if not embed.available():
+        err.print("[red]error:[/red] story embeddings need the optional extra: "
+                  "pip install 'tidings\\[embeddings]'", highlight=False)
+        raise typer.Exit(2)
+
+
 def check_input(path: str) -> None:
     if path != "-" and not Path(path).is_file():
         err.print(f"[red]error:[/red] {path}: no such file", highlight=False)
