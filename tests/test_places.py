@@ -156,6 +156,24 @@ def test_states_and_provinces_take_the_middle_of_their_settled_land():
     assert ontario.lat > 45.0
 
 
+def test_a_country_is_put_at_the_point_geonames_gives_it(nlp):
+    """One reference point per place: GeoNames' own (docs/output.md), not a computed middle
+    or another source's, for every country `places_points.tsv` lists."""
+    from tidings.resources import load_tsv
+
+    gaz = load_gazetteer()
+    rows = load_tsv("places_points.tsv")
+    assert len(rows) >= 40
+    for row in rows:
+        entry = gaz.by_id(int(row["geonameid"]))
+        assert entry is not None and entry.feature == "country", row
+        assert (entry.lat, entry.lon) == (float(row["lat"]), float(row["lon"])), row
+    found = places(nlp, "Wildfires forced thousands from their homes across Canada this week.")
+    canada = by_text(found, "Canada")
+    assert canada and canada[0].geonameid == 6251999
+    assert (canada[0].lat, canada[0].lon) == (60.10867, -113.64258)
+
+
 def test_states_named_together_are_states_and_countries_countries(nlp):
     found = places(nlp, "The company recalled the peanut butter from stores in Missouri, Ohio, Indiana, "
                         "California, Georgia and Virginia.")
