@@ -12,7 +12,8 @@ Three steps, each a plain function of the `Doc`:
    demonyms elsewhere in the article, and nearby candidates of the other mentions
    (namesakes are told apart by their neighbours: the Paris near Tyler and Dallas is
    Paris, Texas; states named together are states, countries named together countries).
-   "A, B" is a place and its container only when A has an entry inside B; "Georgia,
+   "A, B" is a place and its container when A has an entry inside B or B is a state
+   written short ("Brandon, Minn."); "Georgia,
    Oklahoma, Pennsylvania and Ohio" is a list. Two rounds, the second with the first
    round's beliefs. States and provinces are located at the middle of their settled land
    (`places_admin1_points.tsv`, see `gazetteer.py`).
@@ -33,9 +34,11 @@ from spacy.tokens import Doc, Span, Token
 
 from tidings.nlp.gazetteer import Entry, Gazetteer, distance_km, fold_name, load_gazetteer
 from tidings.nlp.places_home import Home
+from tidings.nlp.places_shapes import listed_divisions, streets
 from tidings.records import Place
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+STREET = "STREET"         # the label of a street or road found by its shape (places_shapes)
 OTHER_LABELS = {"ORG", "PERSON", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}
 MAX_CANDIDATES = 25
 FLOOR = 0.3               # first-round belief floor, see disambiguate
@@ -139,13 +142,19 @@ class Mention:
     inside: bool = False             # part of an organisation's name ("Ohio State University")
     city_clue: bool = False          # a dateline or a name inside an outlet's or a city body's name
     placed: bool = False             # the text around it says place ("in X", "X, State", a dateline)
+    lookup: str | None = None        # the name to look up when it is not the text ("Barrow County")
     candidates: list[tuple[Entry, float]] = field(default_factory=list)
     beliefs: list[float] = field(default_factory=list)
     chosen: Entry | None = None
 
     @property
+    def name(self) -> str:
+        """The name looked up in the gazetteer."""
+        return self.lookup or self.text
+
+    @property
     def key(self) -> str:
-        return fold_name(self.text)
+        return fold_name(self.name)
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -262,11 +271,19 @@ class _Finder:
     def primary_entries(self, text: str) -> list[Entry]:
         return [e for e, primary in self.gaz.lookup(text) if primary]
 
-    def add(self, start: int, end: int, label: str, hint=None, forced=None, inside: bool = False) -> Mention | None:
+    def add(self, start: int, end: int, label: str, hint=None, forced=None, inside: bool = False,
+            lookup: str | None = None) -> Mention | None:
         doc, gaz, cues = self.doc, self.gaz, self.cues
         start, end = _trim(doc, start, end)
         if start >= end or any(self.taken[start:end]):
             return None
+        if label == STREET or lookup is not None:
+            # the phrase's shape says what it is (places_shapes): no gazetteer checks
+            m = Mention(start, end, self.text(start, end), label, lookup=lookup, placed=True)
+            self.mentions.append(m)
+            for i in range(start, end):
+                self.taken[i] = True
+            return m
         # "Laurel" + "County": the tagger often leaves the suffix out
         if end < len(doc) and self.txt[end] in cues.admin_suffix and not self.taken[end]:
             if gaz.has_key(fold_name(self.text(start, end + 1))):
@@ -309,7 +326,8 @@ class _Finder:
         parts = _split_commas(self.doc, start, end)
         if len(parts) == 1:
             after = self.container_after(end)
-            if after and self.fits(start, end, after[2], listed=self.list_goes_on(after[1])):
+            if after and self.fits(start, end, after[2], listed=self.list_goes_on(after[1]),
+                                   abbreviated=_state_of(self.gaz, self.text(after[0], after[1]), True) is not None):
                 parts.append((after[0], after[1]))
             elif after and self.list_goes_on(after[1]):    # "Suba, Migori, Homa Bay": a list
                 self.add(start, end, label, inside=inside)
@@ -332,7 +350,8 @@ class _Finder:
             return
         self.add(start, end, label, inside=inside)
 
-    def fits(self, start: int, end: int, cont: Entry | None, listed: bool = False) -> bool:
+    def fits(self, start: int, end: int, cont: Entry | None, listed: bool = False,
+             abbreviated: bool = False) -> bool:
         """Can the name at start:end lie in `cont`, the name after its comma? A name the
         gazetteer does not know may; a known one only if one of its entries lies there
         ("Brest, Belarus"). Not so "Missouri, Ohio" or "California, Georgia": a list. In
@@ -343,6 +362,8 @@ class _Finder:
         entries = self.primary_entries(self.text(start, end))
         if not entries:
             return True
+        if abbreviated and not any(e.feature in ("admin1", "country") for e in entries):
+            return True   # "Brandon, Minn.": a state abbreviated follows only a town of it
         if listed and cont.feature in ("admin1", "country") and any(
                 e.feature in ("admin1", "country") and e is not cont for e in entries):
             return False
@@ -413,6 +434,13 @@ class _Finder:
         return first and end < len(doc) and self.txt[end] in (",", ":", "—", "-", "--", "(")
 
     # -- phases
+    def shaped(self) -> None:
+        """Divisions a plural closes a list of, streets and numbered roads (places_shapes)."""
+        for sp in listed_divisions(self.doc):
+            self.add(sp.start, sp.end, "LOC", lookup=sp.lookup)
+        for sp in streets(self.doc, not_after=self.cues.institution):
+            self.add(sp.start, sp.end, STREET)
+
     def place_entities(self) -> None:
         ents = list(self.doc.ents)
         for k, ent in enumerate(ents):
@@ -521,6 +549,7 @@ class _Finder:
 def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
     """Every stretch of the doc that may name a place, in document order."""
     finder = _Finder(doc, gaz or load_gazetteer())
+    finder.shaped()
     finder.place_entities()
     finder.other_entities()
     finder.untagged_names()
@@ -555,7 +584,7 @@ def _prior(e: Entry, primary: bool, m: Mention) -> float:
     if m.city_clue and e.feature in ("city", "capital"):
         score += CITY_CLUE
     score += 1.0 if primary else -1.5
-    if e.feature == "admin2" and m.text.split()[-1] in _cues().admin_suffix:
+    if e.feature == "admin2" and m.name.split()[-1] in _cues().admin_suffix:
         score += 2.5      # "Laurel County" written in full: the county, not the town
     return score
 
@@ -631,12 +660,17 @@ def disambiguate(mentions: list[Mention], doc: Doc, gaz: Gazetteer | None = None
     for m in mentions:
         if m.forced is not None:
             m.candidates = [(m.forced, 10.0)]
+        elif m.label == STREET:
+            m.candidates = []      # a street takes its town's point (_town_of)
         else:
-            found = gaz.lookup(m.text) or _retry_lookup(gaz, m.text)
+            found = gaz.lookup(m.name) or _retry_lookup(gaz, m.name)
             scored = [(e, _prior(e, primary, m) + _home_prior(e, home)) for e, primary in found]
             if m.hint:
                 cc, a1 = m.hint
-                scored = [(e, s + (8.0 if e.country == cc and (not a1 or e.admin1 == a1) else -4.0)) for e, s in scored]
+                inside = [e.country == cc and (not a1 or e.admin1 == a1) for e, _ in scored]
+                # "Brandon, Minn." with no Brandon in Minnesota known: the state's point
+                # (resolve_places), never a namesake the text rules out
+                scored = [(e, s + 8.0) for (e, s), ok in zip(scored, inside) if ok]
             scored.sort(key=lambda x: -x[1])
             m.candidates = scored[:MAX_CANDIDATES]
         priors.append([s for _, s in m.candidates])
@@ -791,7 +825,7 @@ def _place(doc: Doc, m: Mention) -> Place:
 def _unresolved_feature(doc: Doc, m: Mention) -> str:
     last = doc[m.end - 1].text
     cues = _cues()
-    if last in cues.street:
+    if m.label == STREET or last in cues.street:
         return "street"
     if last in cues.feature_noun:
         return "feature"
@@ -803,6 +837,8 @@ def _keep_unresolved(doc: Doc, m: Mention) -> bool:
     place or a location, or when it is a street or a named feature."""
     cues = _cues()
     last = doc[m.end - 1].text
+    if m.label == STREET or m.hint is not None:
+        return True     # a street; "Brandon, Minn.": the text says place
     if m.label == "FAC":
         return last in cues.street or last in cues.feature_noun
     if m.label == "LOC":
@@ -839,8 +875,8 @@ def _town_of(doc: Doc, mentions: list[Mention], k: int) -> Mention | None:
     if k + 1 < len(mentions):
         nxt = mentions[k + 1]
         if nxt.chosen is not None and nxt.start == m.end + 1 and doc[m.end].text == "," \
-                and nxt.chosen.feature in TOWN_FEATURES:
-            return nxt
+                and (nxt.chosen.feature in TOWN_FEATURES or m.hint is not None):
+            return nxt    # "420 Memphis St., Alexandria"; "Brandon, Minn.": the state's point
     for prev in reversed(mentions[:k]):
         if prev.chosen is not None and prev.chosen.feature in TOWN_FEATURES:
             return prev
