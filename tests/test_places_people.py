@@ -56,3 +56,19 @@ def test_a_country_never_goes_to_a_small_namesake_unqualified(nlp):
     found = resolve_places(nlp("The factory near Houston, Texas, buys most of its parts from China."))
     china = [p for p in found if p.text == "China"]
     assert china and china[0].feature == "country" and china[0].country == "CN"
+
+
+def test_a_firm_named_after_a_place_is_no_place(nlp):
+    found = resolve_places(nlp("Titan Operating was granted a permit in Arlington. Titan said it will "
+                               "use quiet rigs."))
+    assert [p.text for p in found] == ["Arlington"]
+
+
+def test_a_surname_before_jr_is_still_a_surname(nlp):
+    found = resolve_places(nlp("Tony Servance Jr., 20, was charged on Monday. Servance told police he was alone."))
+    assert not [p for p in found if p.text == "Servance"]
+
+
+def test_the_olympic_games_are_no_place(nlp):
+    found = resolve_places(nlp("The budgets of the Olympic projects in Sochi grew before the Winter Olympic Games."))
+    assert [p.text for p in found] == ["Sochi"]

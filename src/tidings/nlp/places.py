@@ -80,6 +80,7 @@ class _Cues:
     not_toponym: frozenset[str]
     city_body: frozenset[str]
     not_place_lower: frozenset[str]
+    firm: frozenset[str]
     metonym_verb: frozenset[str]
     metonym_noun: frozenset[str]
     partner: frozenset[str]
@@ -117,6 +118,7 @@ def _cues() -> _Cues:
         not_toponym=frozenset(kinds.get("not_toponym", ())),
         city_body=frozenset(kinds.get("city_body", ())),
         not_place_lower=frozenset(kinds.get("not_place_lower", ())),
+        firm=frozenset(kinds.get("firm", ())),
         metonym_verb=frozenset(meto.get("verb", ())),
         metonym_noun=frozenset(meto.get("noun", ())),
         partner=frozenset(meto.get("partner", ())),
@@ -557,20 +559,30 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
     return _not_people(finder.mentions, doc, finder.gaz)
 
 
+_NAME_SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})
+
+
 def _not_people(mentions: list[Mention], doc: Doc, gaz: Gazetteer) -> list[Mention]:
     """People and firms are not places unless the text puts them there: a one-word name
     that is the surname of a person the article names in full ("David Hopkins ...
-    Hopkins said"), or that a lower-case word makes a person's or a firm's ("the Obama
-    administration"), is dropped, unless it is placed ("in Hopkins", "Hopkins, Minn.")
-    or names a country or a state."""
+    Hopkins said", "Tony Servance Jr."), that the article writes elsewhere as a firm's
+    name ("Titan Operating ... Titan said"), or that a lower-case word makes a person's
+    or a firm's ("the Obama administration"), is dropped, unless it is placed ("in
+    Hopkins", "Hopkins, Minn.") or names a country or a state."""
     cues = _cues()
-    surnames = {ent[-1].text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2 and ent[-1].is_title}
+    surnames = set()
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and len(ent) >= 2:
+            last = ent[-2] if ent[-1].text in _NAME_SUFFIXES and len(ent) >= 3 else ent[-1]
+            if last.is_title:
+                surnames.add(last.text)
+    firms = {doc[i].text for i in range(len(doc) - 1) if doc[i + 1].text in cues.firm and doc[i].is_title}
     kept = []
     for m in mentions:
         single = m.end - m.start == 1
         if single and m.forced is None and not m.placed:
             follower = doc[m.end].text if m.end < len(doc) else ""
-            if m.text in surnames or follower in cues.not_place_lower:
+            if m.text in surnames or m.text in firms or follower in cues.not_place_lower:
                 if not any(e.feature in ("country", "admin1", "continent") for e, p in gaz.lookup(m.text) if p):
                     continue
         kept.append(m)
