@@ -2,7 +2,9 @@
 
 Three steps, each a plain function of the `Doc`:
 
-1. `find_mentions`: spaCy's GPE/LOC/FAC entities, the parts of "Springfield, Ill.", place
+1. `find_mentions`: places known by the shape of the phrase (`places_shapes`: the names a
+   plural closes a list of, "Barrow and Jackson counties"; streets; numbered roads), then
+   spaCy's GPE/LOC/FAC entities, the parts of "Springfield, Ill.", place
    names the tagger calls ORG or PERSON or misses ("Minsk" as ORG) when the gazetteer
    and the words around them agree it is a place, and place names inside names of
    institutions ("the Shreveport Police Department").
