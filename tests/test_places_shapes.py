@@ -59,3 +59,26 @@ def test_a_town_the_gazetteer_lacks_in_its_state_takes_the_states_point(nlp):
     brandon = found["Brandon"]
     assert brandon.country == "US" and brandon.resolved_from == "Minn."
     assert distance_km(brandon.lat, brandon.lon, 46.0, -94.3) < 200
+
+
+def test_rivers_lakes_and_parks_are_places(nlp):
+    found = places(nlp, "Volunteers from Charleston, W.Va., will clear the Kanawha River banks. The bill "
+                        "protects Zion National Park in Utah and Rocky Mountain National Park in Colorado.")
+    river = found["Kanawha River"]
+    assert river.feature == "feature" and river.resolved_from == "Charleston"
+    assert found["Zion National Park"].resolved_from == "Utah"
+    assert found["Rocky Mountain National Park"].resolved_from == "Colorado"
+
+
+def test_a_lake_the_gazetteer_lacks_takes_the_point_of_the_town_it_is_named_like(nlp):
+    found = places(nlp, "Anglers from Anderson, S.C., said the water on Lake Hartwell rose again.")
+    lake = found["Lake Hartwell"]
+    assert lake.resolved_from == "Hartwell" and lake.geonameid is None
+    assert distance_km(lake.lat, lake.lon, 34.35, -82.93) < 30
+
+
+def test_a_town_inside_a_schools_name_is_the_town(nlp):
+    found = places(nlp, "She graduated from Mount Pleasant High School in Texas before moving to Mt. Pleasant, Iowa.")
+    assert found["Mount Pleasant"].feature == "city" and found["Mount Pleasant"].country == "US"
+    assert found["Mt. Pleasant"].name == "Mount Pleasant"
+    assert "Mount Pleasant High School" not in found

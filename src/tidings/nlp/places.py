@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span, Token
 
 from tidings.nlp.gazetteer import Entry, Gazetteer, distance_km, fold_name, load_gazetteer
 from tidings.nlp.places_home import Home
-from tidings.nlp.places_shapes import listed_divisions, streets
+from tidings.nlp.places_shapes import listed_divisions, natural_features, shapes, streets
 from tidings.records import Place
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -147,6 +147,9 @@ class Mention:
     city_clue: bool = False          # a dateline or a name inside an outlet's or a city body's name
     placed: bool = False             # the text around it says place ("in X", "X, State", a dateline)
     lookup: str | None = None        # the name to look up when it is not the text ("Barrow County")
+    feature: bool = False            # a natural feature or park found by its shape ("Kanawha River")
+    named_after: str | None = None   # a feature the gazetteer lacks: the town it is named like
+    near: Entry | None = None        # ... and that town's entry, whose point it takes
     candidates: list[tuple[Entry, float]] = field(default_factory=list)
     beliefs: list[float] = field(default_factory=list)
     chosen: Entry | None = None
@@ -444,6 +447,11 @@ class _Finder:
             self.add(sp.start, sp.end, "LOC", lookup=sp.lookup)
         for sp in streets(self.doc, not_after=self.cues.institution):
             self.add(sp.start, sp.end, STREET)
+        known = lambda text: self.gaz.has_key(fold_name(text))   # noqa: E731
+        for sp in natural_features(self.doc, known, not_after=self.cues.institution | self.cues.city_body):
+            m = self.add(sp.start, sp.end, "LOC", lookup=sp.lookup)
+            if m is not None:
+                m.feature = True
 
     def place_entities(self) -> None:
         ents = list(self.doc.ents)
@@ -678,6 +686,13 @@ def disambiguate(mentions: list[Mention], doc: Doc, gaz: Gazetteer | None = None
             m.candidates = []      # a street takes its town's point (_town_of)
         else:
             found = gaz.lookup(m.name) or _retry_lookup(gaz, m.name)
+            if not found and m.feature:
+                # "St. Marys River", "Lake Hartwell": a river or lake the gazetteer lacks is
+                # put at the town it is named like, chosen as any place is (below)
+                core = _feature_core(m.name)
+                found = [(e, p) for e, p in gaz.lookup(core) if p and e.feature in TOWN_FEATURES] if core else []
+                if found:
+                    m.named_after = core
             scored = [(e, _prior(e, primary, m) + _home_prior(e, home)) for e, primary in found]
             if m.hint:
                 cc, a1 = m.hint
@@ -751,6 +766,8 @@ def disambiguate(mentions: list[Mention], doc: Doc, gaz: Gazetteer | None = None
         if m.candidates:
             best = max(range(len(m.candidates)), key=lambda k: m.beliefs[k])
             m.chosen = _country_over_namesake(m, _city_for_city_region(m.candidates[best][0], m.candidates), home)
+            if m.named_after:
+                m.near, m.chosen = m.chosen, None
 
 
 def _country_over_namesake(m: Mention, chosen: Entry, home: Home | None) -> Entry:
@@ -841,6 +858,8 @@ def _unresolved_feature(doc: Doc, m: Mention) -> str:
     cues = _cues()
     if m.label == STREET or last in cues.street:
         return "street"
+    if m.feature:
+        return "feature"
     if last in cues.feature_noun:
         return "feature"
     return "place"
@@ -876,8 +895,13 @@ def resolve_places(doc: Doc, home: Home | None = None) -> list[Place]:
         if m.chosen is None and not _keep_unresolved(doc, m):
             continue
         place = _place(doc, m)
-        if m.chosen is None:
-            _take_town_point(place, _town_of(doc, mentions, k))
+        if m.near is not None and not _near_the_story(m, mentions):
+            m.near = None      # a namesake town nothing else in the article is near
+        if m.near is not None:
+            place.lat, place.lon, place.country = m.near.lat, m.near.lon, m.near.country or None
+            place.resolved_from = m.named_after
+        elif m.chosen is None:
+            _take_town_point(place, m.feature and _around(doc, mentions, k) or _town_of(doc, mentions, k))
         places.append(place)
     return places
 
@@ -895,6 +919,52 @@ def _town_of(doc: Doc, mentions: list[Mention], k: int) -> Mention | None:
         if prev.chosen is not None and prev.chosen.feature in TOWN_FEATURES:
             return prev
     return None
+
+
+def _near_the_story(m: Mention, mentions: list[Mention]) -> bool:
+    """Is the town a river or lake is named like in a state or province another place of
+    the article lies in, or near one? ("Kanawha River" in a West Virginia story is not at
+    Kanawha, Iowa; "Lake Hartwell" in a story from Anderson, S.C., is at Hartwell, Ga.)"""
+    e = m.near
+    if e is None:
+        return False
+    for o in mentions:
+        c = o.chosen
+        if o is m or c is None or c.feature in ("country", "continent", "region"):
+            continue
+        if c.country == e.country and c.admin1 == e.admin1:
+            return True
+        if c.feature in TOWN_FEATURES and distance_km(c.lat, c.lon, e.lat, e.lon) < 2.5 * NEAR_KM:
+            return True
+    return False
+
+
+def _feature_core(name: str) -> str | None:
+    """ "St. Marys River" -> "St. Marys", "Lake Hartwell" -> "Hartwell"."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    if words[0] in shapes().feature_prefix:
+        return " ".join(words[1:])
+    if words[-1] in shapes().feature:
+        return " ".join(words[:-1])
+    return None
+
+
+def _around(doc: Doc, mentions: list[Mention], k: int) -> Mention | None:
+    """The place a river, lake or park the gazetteer lacks is named with: the one right
+    after it ("Zion National Park in Utah"), else the nearest town, county or state of
+    its sentence (else, as for a street, the nearest town named before it)."""
+    m = mentions[k]
+    sent = doc[m.start].sent
+    near = [o for o in mentions if o is not m and o.chosen is not None
+            and o.chosen.feature in TOWN_FEATURES + ("admin1",)
+            and sent.start <= o.start < sent.end]
+    for o in near:   # "Rocky Mountain National Park in Colorado", "Star Lake, Minn."
+        if o.start == m.end + 1 and doc[m.end].lower_ in ("in", ","):
+            return o
+    # a town or county of the sentence before its state: "Charleston, W.Va., ... the Kanawha River"
+    return min(near, key=lambda o: (o.chosen.feature == "admin1", abs(o.start - m.start)), default=None)
 
 
 def _take_town_point(place: Place, town: Mention | None) -> None:

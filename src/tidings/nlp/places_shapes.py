@@ -7,6 +7,8 @@
   ("420 Augusta St.", "on Bucknell Drive", "between Freeman Drive and Boley Drive"), and
   each name of a list before a plural street word ("between Woodfield and Martingale roads").
 - Numbered roads: "Highway 10", "State Highway 360", "County Road 109", "Interstate 395".
+- Natural features and parks: names before a feature word or after a feature prefix
+  ("Kanawha River", "Canaan Valley", "Zion National Park", "Lake Lanier", "Mount Hood").
 
 Plain functions over a parsed `Doc` that return token spans; `places.py` makes mentions of
 them. The words are data (`data/places_shapes.tsv`).
@@ -36,13 +38,15 @@ class Shapes:
     street_plural: frozenset[str]   # "roads", "streets"
     road: frozenset[str]            # "Highway", "Interstate"
     road_prefix: frozenset[str]     # "State", "County", "U.S."
+    feature: frozenset[str]         # "River", "Lake", "Park"
+    feature_prefix: frozenset[str]  # "Lake", "Mount"
 
 
 @dataclass(frozen=True)
 class ShapedSpan:
     start: int            # token offsets
     end: int
-    kind: str             # "division" or "street"
+    kind: str             # "division", "street" or "feature"
     lookup: str | None    # the name to look up ("Barrow County"), None for streets
 
 
@@ -61,6 +65,8 @@ def shapes() -> Shapes:
         street_plural=frozenset(r["word"] for r in streets if r.get("singular")),
         road=frozenset(r["word"] for r in by_kind.get("road", ())),
         road_prefix=frozenset(r["word"] for r in by_kind.get("road_prefix", ())),
+        feature=frozenset(r["word"] for r in by_kind.get("feature", ())),
+        feature_prefix=frozenset(r["word"] for r in by_kind.get("feature_prefix", ())),
     )
 
 
@@ -69,6 +75,8 @@ def _name(t: Token) -> bool:
     text = t.text
     if not text[:1].isupper() or t.is_stop:
         return False
+    if len(text) == 3 and text.endswith("."):      # "St. Marys River", "Ft. Worth"
+        return text[:2].isalpha()
     return text.replace("-", "").replace("'", "").replace("’", "").isalpha()
 
 
@@ -161,6 +169,34 @@ def streets(doc: Doc, not_after: frozenset[str] = frozenset()) -> list[ShapedSpa
             items = _list_before(doc, i)
             if len(items) >= 2 and _on_a_map(doc, items[0][0]):
                 out.extend(ShapedSpan(s, e, "street", None) for s, e in items)
+    return _without_overlaps(out)
+
+
+def natural_features(doc: Doc, known=lambda text: False,
+                     not_after: frozenset[str] = frozenset()) -> list[ShapedSpan]:
+    """ "Kanawha River", "Zion National Park", "Lake Lanier", "Mount Hood": one to three
+    names with a feature word after them or a feature prefix before them. After a prefix
+    the name stops where the gazetteer's longest known name stops (`known`), else before
+    a word of `not_after` ("Mount Pleasant High School" is the town in a school's name)."""
+    sh = shapes()
+    out: list[ShapedSpan] = []
+    n = len(doc)
+    for i, t in enumerate(doc):
+        if t.text in sh.feature and i > 0:
+            s = _names_before(doc, i)
+            if s < i and doc[s].text not in sh.feature_prefix:   # "Lake Erie" is found below
+                out.append(ShapedSpan(s, i + 1, "feature", doc[s:i + 1].text))
+        if t.text in sh.feature_prefix and i + 1 < n and _name(doc[i + 1]):
+            e = i + 1
+            while e < n and e - i <= MAX_NAME_WORDS and _name(doc[e]) and doc[e].text not in not_after:
+                e += 1
+                if doc[e - 1].text in sh.feature:
+                    break
+            for stop in range(e, i + 1, -1):
+                if known(doc[i:stop].text):
+                    e = stop
+                    break
+            out.append(ShapedSpan(i, e, "feature", doc[i:e].text))
     return _without_overlaps(out)
 
 
