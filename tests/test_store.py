@@ -185,7 +185,6 @@ WARSAW = Place(0, 6, "Warsaw", 756135, "Warsaw", "PL", 52.23, 21.01, "city")
     ("code", "1412", set()),
     ("quad", 1, {"visit"}),
     ("quad", 3, {"protest"}),
-    ("quad", 0, set()),                      # 0 is a value, not "no filter"
     ("place", "MINSK", {"visit"}),           # the place name, any case
     ("place", "Brest", set()),
     ("since", "2024-07-08", {"visit", "protest"}),  # the visit lasts until the 8th

@@ -171,6 +171,7 @@ class EventMention:
     rule: str | None = None          # the lexicon entry that fired
     outlet: str | None = None
     id: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)   # numbers told: {"killed": 45, "troops": 1000}
 
 
 @dataclass
@@ -203,6 +204,9 @@ class Event:
     syndicated: bool = False
     first_seen: str | None = None
     conflicts: list[Conflict] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)   # numbers told, the best supported
+    # finer codes of the same act, with who gave them: [{"field", "value", "outlets", "refines": [...]}]
+    refinements: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -215,6 +219,7 @@ class Story:
     last_seen: str | None = None
     actors: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
+    n_events: int = 0                # fused events of the story
 
 
 @dataclass

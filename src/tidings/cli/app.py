@@ -43,11 +43,16 @@ class ExportFormat(str, Enum):
     gdelt = "gdelt"
 
 
+# Seconds to wait while another process holds the file: a reader (the web page, a listing)
+# holds it for moments, a writer (`tidings add`) for its whole run.
+WRITE_WAIT, READ_WAIT = 10.0, 2.0
+
+
 def open_store(db: str, read_only: bool = True):
     from tidings.store import Store, StoreError
 
     try:
-        return Store(db, read_only=read_only)
+        return Store(db, read_only=read_only, wait=READ_WAIT if read_only else WRITE_WAIT)
     except StoreError as e:
         err.print(f"[red]error:[/red] {e}", highlight=False)
         raise typer.Exit(2) from e

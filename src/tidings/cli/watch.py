@@ -164,12 +164,14 @@ def _progress_text(n: int, feeds: int, s, signal_name: str | None) -> str:
 
 
 def _open_store_for_poll(db: str, once: bool):
-    """The store for one poll; a database another process holds is an error for a single
-    poll and a skipped poll for a running watcher."""
+    """The store for one poll, waiting as `tidings add` does while a reader (the web page, a
+    listing) holds the file; a database still held after that is an error for a single poll
+    and a skipped poll for a running watcher."""
+    from tidings.cli.app import WRITE_WAIT
     from tidings.store import Store, StoreError
 
     try:
-        return Store(db, read_only=False)
+        return Store(db, read_only=False, wait=WRITE_WAIT)
     except StoreError as e:
         if once:
             err.print(f"[red]error:[/red] {e}", highlight=False)
