@@ -202,3 +202,9 @@ def test_a_list_of_states_is_not_a_town_and_its_state(nlp):
 def test_a_common_word_is_no_place_even_when_a_province_bears_its_name(nlp):
     found = places(nlp, "Coast guard officials said a second drill is planned, coast guard officials said.")
     assert not [p for p in found if p.text.lower() == "coast"]
+
+
+def test_a_city_of_millions_is_known_by_its_former_name(nlp):
+    found = places(nlp, "Street vendors in Calcutta were trained to prepare food safely.")
+    calcutta = by_text(found, "Calcutta")
+    assert calcutta and calcutta[0].country == "IN" and calcutta[0].name == "Kolkata"

@@ -51,6 +51,9 @@ SIBLING_COUNTRY = 0.3    # support of a country by another country
 CITY_CLUE = 3.0          # prior of a city for a dateline or a name inside "X Post", "X Police"
 HOME_REGION = 8.0        # prior per unit of the outlet's share of a region (see places_home)
 HOME_COUNTRY = 1.0       # the same for the outlet's share of a country
+ALTERNATE = -1.5         # prior of an entry found by an alternate name (primary: +1.0)
+ALTERNATE_BIG_CITY = 0.0  # ... for a city of BIG_CITY people or more
+BIG_CITY = 1_000_000
 
 MIN_HOME_SHARE = 0.1      # an outlet's share of a region that makes a namesake there its own
 SMALL_NAMESAKE = 100_000  # a town smaller than this never takes a country's name unqualified
@@ -605,7 +608,12 @@ def _prior(e: Entry, primary: bool, m: Mention) -> float:
     score = 0.4 * math.log10(e.population + 1) + FEATURE_PRIOR.get(e.feature, 0.0)
     if m.city_clue and e.feature in ("city", "capital"):
         score += CITY_CLUE
-    score += 1.0 if primary else -1.5
+    if primary:
+        score += 1.0
+    else:
+        # an alternate name is mostly another language's spelling, but a city of millions
+        # is known in English by its alternate and former names too ("Calcutta", "Peking")
+        score += ALTERNATE_BIG_CITY if e.feature in ("city", "capital") and e.population >= BIG_CITY else ALTERNATE
     if e.feature == "admin2" and m.name.split()[-1] in _cues().admin_suffix:
         score += 2.5      # "Laurel County" written in full: the county, not the town
     return score
