@@ -52,7 +52,7 @@ CITY_CLUE = 3.0          # prior of a city for a dateline or a name inside "X Po
 HOME_REGION = 8.0        # prior per unit of the outlet's share of a region (see places_home)
 HOME_COUNTRY = 1.0       # the same for the outlet's share of a country
 ALTERNATE = -1.5         # prior of an entry found by an alternate name (primary: +1.0)
-ALTERNATE_BIG_CITY = 0.0  # ... for a city of BIG_CITY people or more
+ALTERNATE_BIG_CITY = 0.5  # ... for a city of BIG_CITY people or more
 BIG_CITY = 1_000_000
 
 MIN_HOME_SHARE = 0.1      # an outlet's share of a region that makes a namesake there its own
