@@ -56,6 +56,7 @@ ALTERNATE_BIG_CITY = 0.5  # ... for a city of BIG_CITY people or more
 BIG_CITY = 1_000_000
 
 MIN_HOME_SHARE = 0.1      # an outlet's share of a region that makes a namesake there its own
+MIN_BODY_TOWN = 1000      # a town this big is a place in the name of its police, school, council
 SMALL_NAMESAKE = 100_000  # a town smaller than this never takes a country's name unqualified
 TOWN_FEATURES = ("city", "capital", "admin2")   # what a street or a building can take its point from
 
@@ -86,6 +87,8 @@ class _Cues:
     city_body: frozenset[str]
     not_place_lower: frozenset[str]
     firm: frozenset[str]
+    body_lower: frozenset[str]
+    town_body: frozenset[str]
     metonym_verb: frozenset[str]
     metonym_noun: frozenset[str]
     partner: frozenset[str]
@@ -124,6 +127,8 @@ def _cues() -> _Cues:
         city_body=frozenset(kinds.get("city_body", ())),
         not_place_lower=frozenset(kinds.get("not_place_lower", ())),
         firm=frozenset(kinds.get("firm", ())),
+        body_lower=frozenset(kinds.get("body_lower", ())),
+        town_body=frozenset(kinds.get("town_body", ())),
         metonym_verb=frozenset(meto.get("verb", ())),
         metonym_noun=frozenset(meto.get("noun", ())),
         partner=frozenset(meto.get("partner", ())),
@@ -132,6 +137,14 @@ def _cues() -> _Cues:
         prefixes=tuple(sorted(affixes.get("prefix", ()), key=len, reverse=True)),
         suffixes=tuple(sorted(affixes.get("suffix", ()), key=len, reverse=True)),
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _COMMON_WORDS() -> frozenset[str]:   # noqa: N802 - a constant, built once
+    """spaCy's English stop words: "Many", "Some" open sentences, they name no town."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
 
 
 # ---------------------------------------------------------------- mentions
@@ -276,7 +289,28 @@ class _Finder:
 
     # -- helpers
     def locative_before(self, i: int) -> bool:
-        return i > 0 and self.low[i - 1] in self.cues.locative and self.low[i - 1] != "of"
+        """ "in Minsk", "near Brest"; "of" only after a person's age ("Rebecca Sears, 41,
+        of Grovetown"): elsewhere "of" opens names ("Bank of America")."""
+        if i > 0 and self.low[i - 1] == "of":
+            return i >= 3 and self.txt[i - 2] == "," and self.txt[i - 3].isdigit()
+        return i > 0 and self.low[i - 1] in self.cues.locative
+
+    def body_after(self, end: int) -> bool:
+        """Is the name before `end` a town's by the body or institution named after it?
+        ("Corsicana Police Department", "Canaan Board of Finance", "Grovetown police")"""
+        if end >= len(self.doc):
+            return False
+        word = self.txt[end]
+        return word in self.cues.city_body or word in self.cues.town_body or self.low[end] in self.cues.body_lower
+
+    def known_town(self, text: str) -> bool:
+        """A town of MIN_BODY_TOWN people or more, a county or a state goes by this name
+        (not a common word: "Many residents")."""
+        if fold_name(text) in _COMMON_WORDS() or text in self.cues.not_place or text in self.cues.suffixes \
+                or text.isupper() and len(text) <= 3:
+            return False      # "Many", "Town Council", "WA Department": no town's name
+        return any(e.feature in ("city", "capital", "admin2", "admin1") and e.population >= MIN_BODY_TOWN
+                   for e in self.primary_entries(text))
 
     def primary_entries(self, text: str) -> list[Entry]:
         return [e for e, primary in self.gaz.lookup(text) if primary]
@@ -415,7 +449,11 @@ class _Finder:
             return True
         if self.dateline(start, end):
             return True
-        if end < len(doc) and (self.txt[end] in cues.institution or self.txt[end] in cues.street):
+        if end < len(doc) and self.txt[end] in cues.street:
+            return False
+        if self.body_after(end) and self.known_town(text):
+            return True       # "Canaan Board of Finance", "Grovetown police": the town's own
+        if end < len(doc) and self.txt[end] in cues.institution:
             return False
         best = max(entries, key=lambda e: (FEATURE_PRIOR.get(e.feature, 0), e.population))
         strong = best.feature in ("country", "admin1", "continent", "region", "capital") or (
@@ -514,7 +552,10 @@ class _Finder:
                     key = fold_name(text)
                     entries = self.primary_entries(text) if key in self.doc_keys or self.gaz.has_key(key) else []
                     after_prep = i > start and self.low[i - 1] in ("in", "of", "at") and not strict
-                    if entries and (key in self.doc_keys or self.strong(entries, text, strict) or after_prep):
+                    # "Corsicana Police"; not in a person's name ("Linda Daily")
+                    named_body = not strict and self.body_after(stop) and self.known_town(text)
+                    if entries and (key in self.doc_keys or self.strong(entries, text, strict) or after_prep
+                                    or named_body):
                         self.add(i, stop, "INSIDE", inside=True)
                         i, found = stop, True
                         break
@@ -552,10 +593,12 @@ class _Finder:
                     break
                 # a capital opening a sentence says nothing by itself
                 if t.is_sent_start and not self.locative_before(i) and fold_name(text) not in self.doc_keys \
-                        and not self.dateline(i, stop) and not self.container_after(stop):
+                        and not self.dateline(i, stop) and not self.container_after(stop) \
+                        and not (self.body_after(stop) and self.known_town(text)):
                     continue
                 if self.is_place_name(i, stop, ""):
-                    self.add_with_container(i, stop, "")
+                    inside = stop < len(doc) and self.txt[stop] in self.cues.institution
+                    self.add_with_container(i, stop, "", inside=inside)
                     found = True
                     break
             i = stop if found else j
