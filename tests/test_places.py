@@ -208,3 +208,15 @@ def test_a_city_of_millions_is_known_by_its_former_name(nlp):
     found = places(nlp, "Street vendors in Calcutta were trained to prepare food safely.")
     calcutta = by_text(found, "Calcutta")
     assert calcutta and calcutta[0].country == "IN" and calcutta[0].name == "Kolkata"
+
+
+def test_words_around_a_name_say_its_level(nlp):
+    found = places(nlp, "The infected cow came from a Washington state farm, officials in Iowa said.")
+    wash = by_text(found, "Washington")
+    assert wash and wash[0].feature == "admin1" and wash[0].country == "US"
+    found = places(nlp, "Patients were sent to Buffalo, New York, from Ontario. Hospitals in the province of "
+                        "Ontario are full.")
+    assert all(p.feature == "admin1" and p.country == "CA" for p in by_text(found, "Ontario"))
+    found = places(nlp, "The mayor ended the twinning with Quebec City last year.")
+    quebec = by_text(found, "Quebec City")
+    assert quebec and quebec[0].feature == "city" and quebec[0].country == "CA"

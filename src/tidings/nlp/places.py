@@ -56,6 +56,7 @@ ALTERNATE_BIG_CITY = 0.5  # ... for a city of BIG_CITY people or more
 BIG_CITY = 1_000_000
 
 MIN_HOME_SHARE = 0.1      # an outlet's share of a region that makes a namesake there its own
+LEVEL_CLUE = 4.0          # prior of a candidate of the level the words around say ("Washington state")
 MIN_BODY_TOWN = 1000      # a town this big is a place in the name of its police, school, council
 SMALL_NAMESAKE = 100_000  # a town smaller than this never takes a country's name unqualified
 TOWN_FEATURES = ("city", "capital", "admin2")   # what a street or a building can take its point from
@@ -96,6 +97,9 @@ class _Cues:
     abbrev: dict[str, tuple[str, str, bool]]    # "Ont." -> ("Ontario", "CA", ambiguous)
     prefixes: tuple[str, ...]                   # "Northeast", "City of": longest first
     suffixes: tuple[str, ...]                   # "City", "Province"
+    level_before: dict[str, str]                # "province" (of X) -> "admin1"
+    level_after: dict[str, str]                 # (X) "state" -> "admin1"
+    level_in_name: dict[str, str]               # (Quebec) "City" -> "city"
 
 
 @functools.lru_cache(maxsize=1)
@@ -111,6 +115,7 @@ def _cues() -> _Cues:
     abbrev = {r["abbreviation"]: (r["state"], r["ambiguous"] == "1") for r in load_tsv("places_us_states.tsv")}
     other = {r["abbreviation"]: (r["name"], r["country"], r["ambiguous"] == "1")
              for r in load_tsv("places_abbreviations.tsv")}
+    levels = load_tsv("places_levels.tsv")
     affixes: dict[str, list[str]] = {}
     for row in load_tsv("places_affixes.tsv"):
         affixes.setdefault(row["kind"], []).append(row["words"])
@@ -136,6 +141,9 @@ def _cues() -> _Cues:
         abbrev=other,
         prefixes=tuple(sorted(affixes.get("prefix", ()), key=len, reverse=True)),
         suffixes=tuple(sorted(affixes.get("suffix", ()), key=len, reverse=True)),
+        level_before={r["word"]: r["level"] for r in levels if r["where"] == "before"},
+        level_after={r["word"]: r["level"] for r in levels if r["where"] == "after"},
+        level_in_name={r["word"]: r["level"] for r in levels if r["where"] == "name"},
     )
 
 
@@ -163,6 +171,7 @@ class Mention:
     city_clue: bool = False          # a dateline or a name inside an outlet's or a city body's name
     placed: bool = False             # the text around it says place ("in X", "X, State", a dateline)
     lookup: str | None = None        # the name to look up when it is not the text ("Barrow County")
+    level: str | None = None         # the level the words around it say: "the province of X" -> admin1
     feature: bool = False            # a natural feature or park found by its shape ("Kanawha River")
     named_after: str | None = None   # a feature the gazetteer lacks: the town it is named like
     near: Entry | None = None        # ... and that town's entry, whose point it takes
@@ -344,12 +353,22 @@ class _Finder:
         # "WASHINGTON (AP) —", "the Washington Post", "Alexandria Police": datelines and the
         # bodies a city names after itself point at the city, not a state of the same name
         m.city_clue = self.dateline(start, end) or end < len(doc) and self.txt[end] in cues.city_body
+        m.level = self.level_around(start, end)
         m.placed = (m.city_clue or hint is not None or self.locative_before(start)
                     or self.container_after(end) is not None)
         self.mentions.append(m)
         for i in range(start, end):
             self.taken[i] = True
         return m
+
+    def level_around(self, start: int, end: int) -> str | None:
+        """ "the province of Ontario", "Washington state", "the city of Alexandria"."""
+        cues = self.cues
+        if start >= 2 and self.low[start - 1] == "of" and self.txt[start - 2] in cues.level_before:
+            return cues.level_before[self.txt[start - 2]]
+        if end < len(self.doc) and self.txt[end] in cues.level_after:
+            return cues.level_after[self.txt[end]]
+        return None
 
     def container_after(self, end: int) -> tuple[int, int, Entry] | None:
         """ ", Ill." / ", Ohio" / ", Russia" right after a name."""
@@ -716,6 +735,10 @@ def _retry_lookup(gaz: Gazetteer, text: str) -> list[tuple[Entry, bool]]:
     return []
 
 
+def _level_of(e: Entry) -> str:
+    return "city" if e.feature in ("city", "capital") else e.feature
+
+
 def _home_prior(e: Entry, home: Home | None) -> float:
     """What the outlet's home adds to an entry: a local paper's "Alexandria" is its own."""
     if home is None or e.feature in ("continent", "region"):
@@ -729,6 +752,11 @@ def disambiguate(mentions: list[Mention], doc: Doc, gaz: Gazetteer | None = None
     """Choose an entry for every mention that has candidates (sets `Mention.chosen`).
     `home` is the outlet's prior over regions (`places_home`), None when unknown."""
     gaz = gaz or load_gazetteer()
+    # a level said once ("the province of Ontario") holds for the name in the whole article
+    levels: dict[str, str] = {}
+    for m in mentions:
+        if m.level:
+            levels.setdefault(m.key, m.level)
     priors: list[list[float]] = []
     for m in mentions:
         if m.forced is not None:
@@ -744,7 +772,11 @@ def disambiguate(mentions: list[Mention], doc: Doc, gaz: Gazetteer | None = None
                 found = [(e, p) for e, p in gaz.lookup(core) if p and e.feature in TOWN_FEATURES] if core else []
                 if found:
                     m.named_after = core
-            scored = [(e, _prior(e, primary, m) + _home_prior(e, home)) for e, primary in found]
+            level = levels.get(m.key)
+            if level is None and not gaz.has_key(m.key):     # "Quebec City", known as "Quebec"
+                level = _cues().level_in_name.get(m.name.rsplit(" ", 1)[-1])
+            scored = [(e, _prior(e, primary, m) + _home_prior(e, home)
+                       + (LEVEL_CLUE if level and _level_of(e) == level else 0.0)) for e, primary in found]
             if m.hint:
                 cc, a1 = m.hint
                 inside = [e.country == cc and (not a1 or e.admin1 == a1) for e, _ in scored]
