@@ -25,7 +25,7 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 if not out.is_terminal:  # piped tables keep whole ids and dates instead of folding at 80 columns
     out = Console(soft_wrap=True, width=220)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # an error is one line, however long its file name
 
 DB_HELP = "DuckDB database file (env TIDINGS_DB)."
 DbOption = typer.Option("tidings.duckdb", "--db", envvar="TIDINGS_DB", help=DB_HELP)
