@@ -56,3 +56,40 @@ def test_a_country_never_goes_to_a_small_namesake_unqualified(nlp):
     found = resolve_places(nlp("The factory near Houston, Texas, buys most of its parts from China."))
     china = [p for p in found if p.text == "China"]
     assert china and china[0].feature == "country" and china[0].country == "CN"
+
+
+def test_a_firm_named_after_a_place_is_no_place(nlp):
+    found = resolve_places(nlp("Titan Operating was granted a permit in Arlington. Titan said it will "
+                               "use quiet rigs."))
+    assert [p.text for p in found] == ["Arlington"]
+
+
+def test_a_surname_before_jr_is_still_a_surname(nlp):
+    found = resolve_places(nlp("Tony Servance Jr., 20, was charged on Monday. Servance told police he was alone."))
+    assert not [p for p in found if p.text == "Servance"]
+
+
+def test_the_olympic_games_are_no_place(nlp):
+    found = resolve_places(nlp("The budgets of the Olympic projects in Sochi grew before the Winter Olympic Games."))
+    assert [p.text for p in found] == ["Sochi"]
+
+
+def test_a_town_is_a_place_in_the_name_of_its_police_or_board(nlp):
+    found = {p.text: p for p in resolve_places(nlp(
+        "Odell drove home on Sunday. Grovetown police then questioned her, and the Corsicana Police "
+        "Department and the Canaan Board of Finance were told."))}
+    for name, state in (("Grovetown", "GA"), ("Corsicana", "TX")):
+        assert name in found and found[name].country == "US", (name, found)
+    assert found["Corsicana"].metonym        # inside an institution's name: not where events happen
+    assert "Canaan" in found
+
+
+def test_a_person_age_and_of_puts_the_town(nlp):
+    found = resolve_places(nlp("Authorities said Rebecca Sears, 41, of Grovetown, planned the trip."))
+    assert [p.text for p in found] == ["Grovetown"]
+
+
+def test_no_town_in_common_words_or_people_before_a_body_word(nlp):
+    found = resolve_places(nlp("Many residents fell ill, according to Linda Daily, director of the WA Department "
+                               "of Agriculture."))
+    assert not [p for p in found if p.text in ("Many", "Linda", "WA")]

@@ -98,8 +98,17 @@ def annotated_json(ann: AnnotatedArticle) -> dict[str, Any]:
 
 def story_json(s: Story) -> dict[str, Any]:
     """One line of `tidings stories --format jsonl` (and of /api/stories)."""
-    return {"id": s.id, "title": s.title, "articles": s.articles, "outlets": s.outlets, "first_seen": s.first_seen,
-            "last_seen": s.last_seen, "n_events": s.n_events, "actors": s.actors, "places": s.places}
+    return {"id": s.id, "title": s.title, "thread": s.thread, "articles": s.articles, "outlets": s.outlets,
+            "first_seen": s.first_seen, "last_seen": s.last_seen, "n_events": s.n_events, "actors": s.actors,
+            "places": s.places}
+
+
+def thread_json(t: Story, stories: list[str]) -> dict[str, Any]:
+    """One line of `tidings stories --level thread --format jsonl`: a thread (a story record
+    over the thread's articles) with its event stories, first seen first."""
+    row = story_json(t)
+    row.pop("thread")
+    return {"id": row.pop("id"), "title": row.pop("title"), "stories": stories, **row}
 
 
 def article_json(a: Article, story: str | None = None) -> dict[str, Any]:

@@ -55,10 +55,13 @@ def add_articles(
     articles: Iterable[Article],
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    embeddings: bool | None = None,
     on_error: Callable[[str], None] | None = None,
 ) -> AddSummary:
-    """Process a stream of articles into the store; returns what happened. An article that
-    cannot be annotated is reported through `on_error` and left out (raised without it)."""
+    """Process a stream of articles into the store; returns what happened. `embeddings`
+    turns story embeddings on or off (None: as the stored clusterer, else $TIDINGS_EMBEDDINGS).
+    An article that cannot be annotated is reported through `on_error` and left out
+    (raised without it)."""
     from tidings.analysis import annotate_articles
     from tidings.ingest.dedup import NearDuplicateIndex, signature
     from tidings.nlp.places_home import OutletHomes
@@ -69,6 +72,8 @@ def add_articles(
     homes = OutletHomes.from_state(store.get_state(HOMES_STATE))
     state = store.get_state(CLUSTER_STATE)
     clusterer = StoryClusterer.from_state(state) if state else StoryClusterer()
+    if embeddings is not None:
+        clusterer.config.embeddings = embeddings
     seq = store.next_seq()
     for batch in batched(articles, batch_size):
         summary.read += len(batch)
@@ -83,11 +88,11 @@ def add_articles(
             touched: set[str] = set()
             for annotated in annotate_articles(new, homes=homes, on_error=on_error):
                 a = annotated.article
-                story = clusterer.assign(features_of(annotated))
+                story = clusterer.assign(features_of(annotated, embeddings=clusterer.config.embeddings))
                 touched.add(story)
                 for m in annotated.events:
                     m.outlet = a.outlet
-                store.add_article(annotated, story, signatures[a.id], seq)
+                store.add_article(annotated, story, signatures[a.id], seq, thread=clusterer.thread_of(story))
                 seq += 1
                 summary.added += 1
             if touched:

@@ -48,6 +48,7 @@ class Article:
     sources: list[str] = field(default_factory=list)  # every path/URL this exact text came from
     duplicate_of: str | None = None  # id of the original when this is a near duplicate
     external_id: str | None = None   # the id a JSON Lines input gave it
+    opinion: bool = False            # an opinion, editorial, column or analysis piece, not a report
 
     @classmethod
     def from_text(cls, text: str, **meta: Any) -> "Article":
@@ -211,6 +212,9 @@ class Event:
 
 @dataclass
 class Story:
+    """An event story: the articles about one happening; `thread` groups the event stories
+    of one developing topic over days or weeks."""
+
     id: str
     title: str | None
     articles: list[str] = field(default_factory=list)
@@ -220,6 +224,7 @@ class Story:
     actors: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     n_events: int = 0                # fused events of the story
+    thread: str | None = None
 
 
 @dataclass

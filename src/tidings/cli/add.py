@@ -1,6 +1,8 @@
 """`tidings add`: ingest and process news into the database."""
 from __future__ import annotations
 
+from typing import Optional
+
 import typer
 from rich.progress import (
     BarColumn,
@@ -11,7 +13,15 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from tidings.cli.app import EXIT_NOTHING_READ, DbOption, app, err, open_store, report_skipped
+from tidings.cli.app import (
+    EXIT_NOTHING_READ,
+    DbOption,
+    app,
+    embeddings_or_exit,
+    err,
+    open_store,
+    report_skipped,
+)
 
 
 @app.command()
@@ -19,6 +29,10 @@ def add(
     paths: list[str] = typer.Argument(..., help="Files, folders, feeds, WARCs; '-' reads stdin."),
     db: str = DbOption,
     batch_size: int = typer.Option(64, help="Articles per transaction."),
+    embeddings: Optional[bool] = typer.Option(
+        None, "--embeddings/--no-embeddings",
+        help="Compare sentence embeddings when clustering stories (needs pip install 'tidings\\[embeddings]'; "
+             "default: as the database was built, else env TIDINGS_EMBEDDINGS)."),
 ) -> None:
     """Ingest and process news into the database (incremental and idempotent).
 
@@ -34,6 +48,9 @@ def add(
     from tidings.ingest import read_paths
     from tidings.process import add_articles
 
+    if embeddings:
+        embeddings_or_exit()
+
     skipped: list[str] = []
 
     def on_error(line: str) -> None:
@@ -46,13 +63,14 @@ def add(
         task = progress.add_task("processing articles", total=None)
         summary = add_articles(store, read_paths(paths, on_error),
                                on_progress=lambda n: progress.advance(task, n), batch_size=batch_size,
-                               on_error=on_error)
+                               embeddings=embeddings, on_error=on_error)
         stats = store.stats()
     summary.skipped = skipped
     err.print(
         f"read {summary.read} articles: {summary.added} added, {summary.duplicates} duplicates, "
         f"{summary.near_duplicates} near-duplicates, {len(skipped)} inputs skipped; "
-        f"database {db}: {stats['articles']} articles, {stats['stories']} stories, {stats['events']} events",
+        f"database {db}: {stats['articles']} articles, {stats['stories']} stories in {stats['threads']} threads, "
+        f"{stats['events']} events",
         highlight=False, markup=False, soft_wrap=True,
     )
     if skipped and summary.added == 0 and summary.duplicates == 0:

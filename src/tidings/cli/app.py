@@ -70,7 +70,7 @@ app = TidingsApp(
 out = Console(soft_wrap=True)
 if not out.is_terminal:  # piped tables keep whole ids and dates instead of folding at 80 columns
     out = Console(soft_wrap=True, width=220)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # an error is one line, however long its file name
 
 
 @app.callback()
@@ -180,6 +180,16 @@ def articles_from_jsonl(path: str) -> Iterator[tuple[dict | None, Any, str | Non
             yield record, article_from_record(record, where), None
         except IngestError as e:
             yield record, None, f"{where}: {e}"
+
+
+def embeddings_or_exit() -> None:
+    """Stop with a one-line error when story embeddings are asked for but not installed."""
+    from tidings.stories import embed
+
+    if not embed.available():
+        err.print("[red]error:[/red] story embeddings need the optional extra: "
+                  "pip install 'tidings\\[embeddings]'", highlight=False)
+        raise typer.Exit(2)
 
 
 def check_input(path: str) -> None:

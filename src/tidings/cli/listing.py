@@ -93,22 +93,36 @@ def stories(
     root: Optional[str] = RootOption,
     quad: Optional[int] = QuadOption,
     sort: str = typer.Option("newest", help="newest (last article), oldest (first article) or added."),
+    level: str = typer.Option("event", "--level",
+                              help="event: the articles about one happening; thread: the event stories of one "
+                                   "developing topic over days or weeks."),
     limit: Optional[int] = LimitOption,
 ) -> None:
-    """List stories: articles telling the same story, with outlets, first/last seen and event counts.
+    """List stories: event stories (articles telling one happening) or threads of them, with outlets, first/last seen and event counts.
 
-    Dates select stories with an article published then; actor, country, code, root and quad
-    select stories with such an event.
+    Dates select stories with an article published then; actor, country, code, root and quad select stories with such an event.
 
     Example: [bold]tidings stories --actor CHN --since 2024-07-01 --format jsonl[/bold]
     """
-    from tidings.formats import story_json
+    from tidings.formats import story_json, thread_json
 
     filters = filters_of(ctx, q=search, since=since, until=until, actor=actor, country=country, outlet=outlet,
                          code=code, root=root, quad=quad)
     with open_store(db) as store:
-        rows = [story_json(s) for s in checked(ctx, lambda: store.stories(filters, limit=limit, sort=sort))]
-    emit(rows, fmt, ["id", "title", "outlets", "first_seen", "last_seen", "n_events", "actors"], title="stories")
+        found = list(checked(ctx, lambda: store.stories(filters, limit=limit, sort=sort, level=level)))
+        if level == "thread":
+            of = store.stories_of_threads([t.id for t in found])
+            rows = [thread_json(t, of[t.id]) for t in found]
+        else:
+            rows = [story_json(s) for s in found]
+    if level == "thread":
+        if fmt is Format.table:
+            for r in rows:
+                r["stories"], r["articles"] = len(r["stories"]), len(r["articles"])
+        emit(rows, fmt, ["id", "title", "stories", "articles", "outlets", "first_seen", "last_seen", "n_events"],
+             title="threads")
+        return
+    emit(rows, fmt, ["id", "title", "outlets", "first_seen", "last_seen", "n_events", "thread"], title="stories")
 
 
 @app.command()
@@ -177,11 +191,11 @@ def actors(
 @app.command()
 def show(
     ctx: typer.Context,
-    story_id: str = typer.Argument(..., help="A story id (from `tidings stories`) or its first characters."),
+    story_id: str = typer.Argument(..., help="A story or thread id (from `tidings stories`) or its first characters."),
     db: str = DbOption,
     fmt: Format = typer.Option(Format.table, "--format", help="table or jsonl."),
 ) -> None:
-    """Show one story: its outlets' articles side by side and its fused events.
+    """Show one story (its outlets' articles side by side and its fused events), or one thread (its event stories in order).
 
     Example: [bold]tidings show 3f2a9c01d4e5b6a7[/bold]
     """
@@ -189,8 +203,12 @@ def show(
 
     with open_store(db) as store:
         detail = checked(ctx, lambda: store.story(story_id))
+        thread = checked(ctx, lambda: store.thread(story_id)) if detail is None else None
+    if detail is None and thread is not None:
+        _show_thread(*thread, fmt)
+        return
     if detail is None:
-        err.print(f"[red]error:[/red] no story {story_id} in {db}", highlight=False)
+        err.print(f"[red]error:[/red] no story or thread {story_id} in {db}", highlight=False)
         raise typer.Exit(2)
     story = story_json(detail.story)
     arts = [article_json(a, detail.story.id) for a in detail.articles]
@@ -201,12 +219,13 @@ def show(
     # titles are article text: printed without markup, so "[red]" in a title stays as it is
     out.print(f"{story['title']}  ({story['id']}, {story['first_seen']} – {story['last_seen']})", style="bold",
               markup=False, highlight=False)
-    out.print(f"outlets: {', '.join(story['outlets'])}   actors: {', '.join(story['actors'])}",
-              markup=False, highlight=False)
+    out.print(f"outlets: {', '.join(story['outlets'])}   actors: {', '.join(story['actors'])}   "
+              f"thread: {story['thread']}", markup=False, highlight=False)
     side = Table(show_lines=True)
     for a in arts:
         side.add_column(f"{a['outlet'] or a['url']} ({a['published'] or 'no date'})", overflow="fold")
-    side.add_row(*[(a["title"] or "") + "\n\n" + a["text"][:600] for a in arts])
+    side.add_row(*[(a["title"] or "") + "\n\n" + (a["text"][:600] if a["text"] != a["title"] else "")
+                   for a in arts])  # a headline-only record's text is its title
     out.print(side)
     emit(_events_table(evs), Format.table, EVENT_COLUMNS, title="events")
     for r in evs:  # outlets disagreeing on a fact, one readable line each
@@ -214,6 +233,22 @@ def show(
             out.print(f"[yellow]conflict[/yellow] {r['id']}: {escape(line)}", highlight=False)
         for line in [x["text"] for x in r["refinements"]]:
             out.print(f"[green]refined[/green] {r['id']}: {escape(line)}", highlight=False)
+
+
+def _show_thread(thread, stories, fmt: Format) -> None:
+    from tidings.formats import story_json, thread_json
+
+    rows = [story_json(s) for s in stories]
+    if fmt is not Format.table:
+        line = {**thread_json(thread, [s.id for s in stories]), "stories": rows}
+        sys.stdout.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+        return
+    out.print(f"{thread.title}  (thread {thread.id}, {thread.first_seen} – {thread.last_seen}, "
+              f"{len(stories)} stories, {len(thread.articles)} articles)", style="bold", markup=False,
+              highlight=False)
+    for r in rows:
+        r["articles"] = len(r["articles"])
+    emit(rows, Format.table, ["id", "first_seen", "title", "articles", "outlets", "n_events"], title="stories")
 
 
 @app.command()

@@ -3,11 +3,18 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import Any, Optional
 
 import typer
 
-from tidings.cli.app import EXIT_NOTHING_READ, app, articles_from_jsonl, check_input, report_skipped
+from tidings.cli.app import (
+    EXIT_NOTHING_READ,
+    app,
+    articles_from_jsonl,
+    check_input,
+    embeddings_or_exit,
+    report_skipped,
+)
 
 
 @app.command()
@@ -76,16 +83,25 @@ def annotate(
 @app.command()
 def cluster(
     path: str = typer.Argument(..., metavar="IN.jsonl", help="JSON Lines input ('-' for stdin)."),
+    embeddings: Optional[bool] = typer.Option(
+        None, "--embeddings/--no-embeddings",
+        help="Compare sentence embeddings too (needs pip install 'tidings\\[embeddings]'; "
+             "default: env TIDINGS_EMBEDDINGS)."),
 ) -> None:
-    """Group articles into stories statelessly: one line out per input line, {"id", "story"}.
+    """Group articles into event stories and threads statelessly: one line out per input line, {"id", "story", "thread"}.
+
+    A story holds the articles about one happening; a thread groups the stories of one developing topic over days or weeks. A line with only a "title" (a headline feed) is clustered on its title.
 
     Example: [bold]tidings cluster in.jsonl[/bold]
     """
     from tidings.analysis import annotate_articles
     from tidings.ingest import IngestError
-    from tidings.stories import cluster_articles
+    from tidings.stories import ClusterConfig, cluster_articles
 
     check_input(path)
+    config = ClusterConfig() if embeddings is None else ClusterConfig(embeddings=embeddings)
+    if config.embeddings:
+        embeddings_or_exit()
     items = []
     try:
         for item in articles_from_jsonl(path):
@@ -96,7 +112,8 @@ def cluster(
         report_skipped(str(e))
     articles = [a for _, a, _ in items if a is not None]
     annotated = {id(ann.article): ann for ann in annotate_articles(articles, code=False, on_error=report_skipped)}
-    story_ids = iter(cluster_articles([annotated[id(a)] for a in articles if id(a) in annotated]))
+    assigned = iter(cluster_articles([annotated[id(a)] for a in articles if id(a) in annotated], config))
     for record, article, _ in items:
-        story = next(story_ids) if article is not None and id(article) in annotated else None
-        sys.stdout.write(json.dumps({"id": (record or {}).get("id"), "story": story}, ensure_ascii=False) + "\n")
+        story, thread = next(assigned) if article is not None and id(article) in annotated else (None, None)
+        sys.stdout.write(json.dumps({"id": (record or {}).get("id"), "story": story, "thread": thread},
+                                    ensure_ascii=False) + "\n")

@@ -300,8 +300,8 @@ def read_feed(stream: BinaryIO, name: str, on_error: OnError) -> Iterator[Articl
     if not entries:
         raise IngestError("a feed without entries")
     for e in entries:
-        if not e.text:
-            on_error(f"{e.where}: feed entry without content or summary")
+        if not e.text and not e.title:  # a headline alone is an article (make_article)
+            on_error(f"{e.where}: feed entry without title, content or summary")
             continue
         try:
             article = make_article(e.text, e.link or e.where, title=e.title, published=e.published,

@@ -19,14 +19,14 @@ import duckdb
 from tidings.records import AnnotatedArticle, Article, Event, EventMention, to_dict
 from tidings.store.query import Queries, mention_from_json
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS articles (
     id VARCHAR PRIMARY KEY, url VARCHAR, outlet VARCHAR, title VARCHAR, published VARCHAR,
     text VARCHAR, lang VARCHAR, author VARCHAR, external_id VARCHAR,
-    duplicate_of VARCHAR, story VARCHAR, signature BLOB, seq BIGINT);
+    duplicate_of VARCHAR, story VARCHAR, signature BLOB, seq BIGINT, thread VARCHAR, opinion BOOLEAN);
 CREATE TABLE IF NOT EXISTS article_sources (article VARCHAR, source VARCHAR, PRIMARY KEY (article, source));
 CREATE TABLE IF NOT EXISTS annotations (
     article VARCHAR, layer VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
@@ -44,6 +44,16 @@ CREATE TABLE IF NOT EXISTS events (
     outlet_keys VARCHAR[]);
 CREATE TABLE IF NOT EXISTS state (key VARCHAR PRIMARY KEY, value JSON);
 """
+
+# Upgrades of older files, run in one transaction on opening them for writing: from
+# version N, the statements of UPGRADES[N] make it version N + 1 (`SCHEMA_VERSION`).
+UPGRADES: dict[int, tuple[str, ...]] = {
+    # 2: threads of event stories, and opinion pieces. A version 1 story becomes a thread of
+    # its own (the clusterer's state upgrades alike, `stories.cluster.upgrade_state_v1`).
+    1: ("ALTER TABLE articles ADD COLUMN thread VARCHAR",
+        "ALTER TABLE articles ADD COLUMN opinion BOOLEAN",
+        "UPDATE articles SET thread = story, opinion = false"),
+}
 
 # Columns added to files made before them, filled from what the rows already hold.
 # events.outlet_keys: the event's outlet names in lower case, for the outlet filter (reading
@@ -101,16 +111,48 @@ class Store(Queries):
         except duckdb.Error as e:
             raise StoreError(f"{self.path}: cannot open database ({str(e).splitlines()[0]})") from e
         if not read_only:
+            self._upgrade()
             self.con.execute(SCHEMA)
             self.con.execute(MIGRATIONS)
             self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-        else:
+        version = self._version()
+        if read_only and version is not None and version < SCHEMA_VERSION:
+            self.con.close()  # an older file: upgrade it once, then read it as asked
+            Store(self.path, wait=wait).close()
+            self.con = _connect(self.path, True, wait)
+            version = self._version()
+        if read_only:
             self.outlet_keys = bool(self.con.execute(
                 "SELECT count(*) FROM information_schema.columns WHERE table_name = 'events' "
                 "AND column_name = 'outlet_keys'").fetchone()[0])
-        version = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if version is None or int(version[0]) != SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: schema version {version and version[0]} is not {SCHEMA_VERSION}")
+        if version != SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: schema version {version} is not {SCHEMA_VERSION}")
+
+    def _version(self) -> int | None:
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.Error:
+            return None
+        return int(row[0]) if row and str(row[0]).isdigit() else None
+
+    def _upgrade(self) -> None:
+        """Bring an older file to `SCHEMA_VERSION`, one version per step, in one transaction."""
+        version = self._version()
+        if version is None or version >= SCHEMA_VERSION:
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            while version < SCHEMA_VERSION:
+                if version not in UPGRADES:
+                    raise StoreError(f"{self.path}: no upgrade from schema version {version}")
+                for sql in UPGRADES[version]:
+                    self.con.execute(sql)
+                version += 1
+            self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self.con.close()
@@ -171,11 +213,11 @@ class Store(Queries):
 
     def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
         rows = self.con.execute(
-            "SELECT id, url, outlet, title, published, lang, author, external_id, duplicate_of "
-            "FROM articles WHERE id IN (SELECT unnest(?))", [sorted(set(ids))]).fetchall()
+            "SELECT id, url, outlet, title, published, lang, author, external_id, duplicate_of, "
+            "coalesce(opinion, false) FROM articles WHERE id IN (SELECT unnest(?))", [sorted(set(ids))]).fetchall()
         return {
             r[0]: Article(id=r[0], text="", url=r[1], outlet=r[2], title=r[3], published=r[4], lang=r[5],
-                          author=r[6], external_id=r[7], duplicate_of=r[8])
+                          author=r[6], external_id=r[7], duplicate_of=r[8], opinion=r[9])
             for r in rows
         }
 
@@ -195,12 +237,13 @@ class Store(Queries):
         if rows:
             self.con.executemany("INSERT OR IGNORE INTO article_sources VALUES (?, ?)", rows)
 
-    def add_article(self, annotated: AnnotatedArticle, story: str | None, signature: bytes | None, seq: int) -> None:
+    def add_article(self, annotated: AnnotatedArticle, story: str | None, signature: bytes | None, seq: int,
+                    thread: str | None = None) -> None:
         a = annotated.article
         self.con.execute(
-            "INSERT OR IGNORE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [a.id, a.url, a.outlet, a.title, a.published, a.text, a.lang, a.author, a.external_id,
-             a.duplicate_of, story, signature, seq])
+             a.duplicate_of, story, signature, seq, thread or story, a.opinion])
         self.add_sources((a.id, s) for s in (a.sources or [a.url or a.id]))
         rows = []
         for layer, items in (("time", annotated.times), ("place", annotated.places),

@@ -37,12 +37,12 @@ GDELT_COLUMNS = [
     "DATEADDED", "SOURCEURL",
 ]
 
-ARTICLE_COLUMNS = "id, url, outlet, title, published, story, duplicate_of, external_id, text"
+ARTICLE_COLUMNS = "id, url, outlet, title, published, story, thread, opinion, duplicate_of, external_id, text"
 
 # What each export writes at its target: the names an earlier export of the same format
 # may hold, so that --overwrite replaces an export and nothing else.
 WRITES = {
-    "jsonl": ("articles.jsonl", "stories.jsonl", "events.jsonl"),
+    "jsonl": ("articles.jsonl", "stories.jsonl", "threads.jsonl", "events.jsonl"),
     "parquet": ("articles", "events", "event_mentions"),
 }
 
@@ -141,10 +141,11 @@ def export(store: Store, fmt: str, out: Path, overwrite: bool = False) -> list[P
 # --------------------------------------------------------------------- formats
 
 def export_jsonl(store: Store, out: Path) -> list[Path]:
-    """articles.jsonl, stories.jsonl, events.jsonl in directory `out`."""
+    """articles.jsonl, stories.jsonl (event stories), threads.jsonl, events.jsonl in directory `out`."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, rows in (("articles", store.list_articles()), ("stories", store.list_stories()),
+                       ("threads", store.list_threads()),
                        ("events", [event_json(e) for e in store.list_events()])):
         path = out / f"{name}.jsonl"
         with path.open("w", encoding="utf-8") as f:

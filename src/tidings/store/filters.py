@@ -66,7 +66,7 @@ FILTER_NAMES = tuple(f.name for f in dataclasses.fields(Filters))
 
 # Stories at each level are the groups of articles sharing this column of `articles`.
 # (Thread-level stories drop in here as {"thread": "thread"} once the column exists.)
-STORY_LEVELS = {"event": "story"}
+STORY_LEVELS = {"event": "story", "thread": "thread"}  # level -> articles column
 
 MAX_TEXT = 200        # characters in a search, outlet or place value
 MAX_WORDS = 8         # words in a search

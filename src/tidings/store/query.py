@@ -214,12 +214,16 @@ class Queries:
         rows = self._rows(
             f"SELECT {column} AS id, "
             "  arg_min(coalesce(title, left(text, 120)), coalesce(published, '9999') || id) AS title, "
+            "  arg_min(thread, seq) AS thread, "
             "  list(id ORDER BY coalesce(published, ''), seq) AS articles, "
             f"  list(DISTINCT {outlet_sql('articles')}) AS outlets, "
             "  min(published) AS first_seen, max(published) AS last_seen "
             f"FROM articles WHERE {column} IN (SELECT unnest(?)) GROUP BY {column}", [ids])
         counts = dict(self.con.execute(
-            "SELECT story, count(*) FROM events WHERE story IN (SELECT unnest(?)) GROUP BY story", [ids]).fetchall())
+            "SELECT story, count(*) FROM events WHERE story IN (SELECT unnest(?)) GROUP BY story", [ids]).fetchall()
+            if column == "story" else self.con.execute(
+            "SELECT a.thread, count(*) FROM events e JOIN (SELECT DISTINCT story, thread FROM articles "
+            "WHERE thread IN (SELECT unnest(?))) a ON a.story = e.story GROUP BY a.thread", [ids]).fetchall())
         story_of = {a: r["id"] for r in rows for a in r["articles"]}
         # looked up by article id (the annotations' key): ten times faster than joining on the story
         top = self.con.execute(
@@ -237,7 +241,7 @@ class Queries:
                 id=r["id"], title=r["title"], articles=r["articles"], outlets=sorted(r["outlets"]),
                 first_seen=r["first_seen"], last_seen=r["last_seen"],
                 actors=keys.get((r["id"], "actor"), [])[:TOP_KEYS], places=keys.get((r["id"], "place"), [])[:TOP_KEYS],
-                n_events=counts.get(r["id"], 0))
+                n_events=counts.get(r["id"], 0), thread=r["thread"])
         return [by_id[i] for i in ids if i in by_id]
 
     def story(self, story_id: Any) -> StoryDetail | None:
@@ -260,6 +264,24 @@ class Queries:
         events = self.events(Filters(story=whole), sort="oldest")
         return StoryDetail(story, articles, list(events))
 
+    def stories_of_threads(self, threads: list[str]) -> dict[str, list[str]]:
+        """The event stories of each thread, first seen first."""
+        rows = self.con.execute(
+            "SELECT thread, story FROM articles WHERE thread IN (SELECT unnest(?)) GROUP BY thread, story "
+            "ORDER BY thread, min(coalesce(published, '9999')), min(seq)", [threads]).fetchall()
+        out: dict[str, list[str]] = {t: [] for t in threads}
+        for thread, story in rows:
+            out[thread].append(story)
+        return out
+
+    def thread(self, thread_id: Any) -> tuple[Story, list[Story]] | None:
+        """One thread by its id or a unique prefix: its record and its event stories in order."""
+        whole = self._by_id("articles", "thread", "thread", thread_id)
+        if whole is None:
+            return None
+        [record] = self._stories_by_id([whole], "thread")
+        return record, self._stories_by_id(self.stories_of_threads([whole])[whole])
+
     # ------------------------------------------------------------------ actors and aggregates
 
     def actors(self, filters: Filters | None = None, limit: Any = None, offset: Any = 0,
@@ -281,19 +303,22 @@ class Queries:
 
     # ------------------------------------------------------------------ listings kept for the exports and tests
 
-    def list_articles(self, limit: int | None = None, story: str | None = None) -> list[dict[str, Any]]:
+    def list_articles(self, limit: int | None = None, story: str | None = None,
+                      thread: str | None = None) -> list[dict[str, Any]]:
         """Articles in the order they were added, as the `articles --format jsonl` rows."""
         limit = check_int("limit", limit, 1)
+        where, params = "", []
         if story is not None:
-            story = check_id("story", story)
-        where, params = ("WHERE a.story = ?", [story]) if story else ("", [])
+            where, params = "WHERE a.story = ?", [check_id("story", story)]
+        elif thread is not None:
+            where, params = "WHERE a.thread = ?", [check_id("thread", thread)]
         tail, extra = _limit_sql(limit, 0)
         return self._rows(
-            "SELECT a.id, a.url, a.published, a.outlet, a.title, a.story, a.duplicate_of, a.external_id, "
-            "list(s.source ORDER BY s.source) AS sources, a.text "
+            "SELECT a.id, a.url, a.published, a.outlet, a.title, a.story, a.thread, a.opinion, a.duplicate_of, "
+            "a.external_id, list(s.source ORDER BY s.source) AS sources, a.text "
             f"FROM articles a LEFT JOIN article_sources s ON s.article = a.id {where} "
-            "GROUP BY a.id, a.url, a.published, a.outlet, a.title, a.story, a.duplicate_of, a.external_id, a.text, a.seq "
-            f"ORDER BY a.seq{tail}", params + extra)
+            "GROUP BY a.id, a.url, a.published, a.outlet, a.title, a.story, a.thread, a.opinion, a.duplicate_of, "
+            f"a.external_id, a.text, a.seq ORDER BY a.seq{tail}", params + extra)
 
     def list_stories(self, limit: int | None = None, story: str | None = None) -> list[dict[str, Any]]:
         """Stories in the order they were started, as the `stories --format jsonl` rows."""
@@ -303,6 +328,18 @@ class Queries:
             detail = self.story(story)
             return [story_json(detail.story)] if detail else []
         return [story_json(s) for s in self.stories(limit=limit, sort="added")]
+
+    def list_threads(self, limit: int | None = None, thread: str | None = None) -> list[dict[str, Any]]:
+        """Threads in the order they were started, as the `stories --level thread --format jsonl` rows:
+        a story line whose `stories` are the thread's event stories, first seen first."""
+        from tidings.formats import thread_json
+
+        if thread is not None:
+            found = self.thread(thread)
+            return [thread_json(found[0], [s.id for s in found[1]])] if found else []
+        records = list(self.stories(limit=limit, sort="added", level="thread"))
+        of = self.stories_of_threads([t.id for t in records])
+        return [thread_json(t, of[t.id]) for t in records]
 
     def list_events(self, limit: int | None = None, **filters: Any) -> list[Event]:
         """Events in date order; keyword filters as in `filters.parse_filters`."""
@@ -334,6 +371,7 @@ class Queries:
             "near_duplicates": one("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"),
             "outlets": one(f"SELECT count(DISTINCT {outlet_sql('articles')}) FROM articles"),
             "stories": one("SELECT count(DISTINCT story) FROM articles"),
+            "threads": one("SELECT count(DISTINCT thread) FROM articles"),
             "annotations": one("SELECT count(*) FROM annotations"),
             "event_mentions": one("SELECT count(*) FROM event_mentions"),
             "events": one("SELECT count(*) FROM events"),
