@@ -125,7 +125,7 @@ def test_annotate_keeps_one_line_per_input_line(tmp_path):
     proc = tidings("annotate", "-", input="\n".join(lines) + "\n")
     out = jsonl(proc.stdout)
     assert [o["id"] for o in out] == ["a", None, "c"]
-    assert "<stdin>:2" in proc.stderr and "error" in out[1]
+    assert "<stdin>:line 2" in proc.stderr and "error" in out[1]
     assert out[0]["published"] == "2024-03-12"
     tokyo = [p for p in out[0]["places"] if p["text"] == "Tokyo"]
     assert tokyo and out[0]["text"][tokyo[0]["start"]:tokyo[0]["end"]] == "Tokyo"

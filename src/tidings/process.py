@@ -56,9 +56,12 @@ def add_articles(
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
     embeddings: bool | None = None,
+    on_error: Callable[[str], None] | None = None,
 ) -> AddSummary:
     """Process a stream of articles into the store; returns what happened. `embeddings`
-    turns story embeddings on or off (None: as the stored clusterer, else $TIDINGS_EMBEDDINGS)."""
+    turns story embeddings on or off (None: as the stored clusterer, else $TIDINGS_EMBEDDINGS).
+    An article that cannot be annotated is reported through `on_error` and left out
+    (raised without it)."""
     from tidings.analysis import annotate_articles
     from tidings.ingest.dedup import NearDuplicateIndex, signature
     from tidings.nlp.places_home import OutletHomes
@@ -83,7 +86,7 @@ def add_articles(
                 a.duplicate_of = near.add(a.id, signatures[a.id])
                 summary.near_duplicates += a.duplicate_of is not None
             touched: set[str] = set()
-            for annotated in annotate_articles(new, homes=homes):
+            for annotated in annotate_articles(new, homes=homes, on_error=on_error):
                 a = annotated.article
                 story = clusterer.assign(features_of(annotated, embeddings=clusterer.config.embeddings))
                 touched.add(story)

@@ -217,7 +217,10 @@ class Watcher:
         if self.stopping:
             summary.stopped = True
             return
-        added = add_articles(self.store, articles(), on_progress=batch_committed)
+        # An article that cannot be annotated is logged and left out, its entry done: it
+        # would fail the same way at every poll and hold back the rest of its batch.
+        added = add_articles(self.store, articles(), on_progress=batch_committed,
+                             on_error=lambda line: self.log(f"article {line}"))
         summary.added += added.added
         outcomes.write_all()
         self.on_progress(summary)

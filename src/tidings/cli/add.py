@@ -13,7 +13,15 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from tidings.cli.app import DbOption, app, embeddings_or_exit, err, open_store
+from tidings.cli.app import (
+    EXIT_NOTHING_READ,
+    DbOption,
+    app,
+    embeddings_or_exit,
+    err,
+    open_store,
+    report_skipped,
+)
 
 
 @app.command()
@@ -30,6 +38,10 @@ def add(
 
     Reads .txt, .html, .jsonl, RSS/Atom feeds, WARC (and any of them gzipped), folders
     recursively. Articles already stored are skipped; a killed run can simply be re-run.
+    Each input that cannot be read (a file, line, feed entry, WARC record, or an article
+    that cannot be annotated) is named on stderr and skipped; the rest is stored. Exit
+    status: 0 done, 1 nothing could be read, 2 database not usable, 3 unexpected error.
+    Size limits and what happens at each: docs/limits.md.
 
     Example: [bold]tidings add --db news.duckdb examples/[/bold]
     """
@@ -43,7 +55,7 @@ def add(
 
     def on_error(line: str) -> None:
         skipped.append(line)
-        err.print(f"[yellow]skipped:[/yellow] {line}", highlight=False)
+        report_skipped(line)
 
     store = open_store(db, read_only=False)
     with store, Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -51,7 +63,7 @@ def add(
         task = progress.add_task("processing articles", total=None)
         summary = add_articles(store, read_paths(paths, on_error),
                                on_progress=lambda n: progress.advance(task, n), batch_size=batch_size,
-                               embeddings=embeddings)
+                               embeddings=embeddings, on_error=on_error)
         stats = store.stats()
     summary.skipped = skipped
     err.print(
@@ -59,7 +71,7 @@ def add(
         f"{summary.near_duplicates} near-duplicates, {len(skipped)} inputs skipped; "
         f"database {db}: {stats['articles']} articles, {stats['stories']} stories in {stats['threads']} threads, "
         f"{stats['events']} events",
-        highlight=False,
+        highlight=False, markup=False, soft_wrap=True,
     )
-    if summary.read == 0 and skipped:
-        raise typer.Exit(1)
+    if skipped and summary.added == 0 and summary.duplicates == 0:
+        raise typer.Exit(EXIT_NOTHING_READ)

@@ -8,7 +8,9 @@ from tidings.ingest.clean import clean_text
 from tidings.ingest.dates import parse_date
 from tidings.ingest.errors import IngestError
 from tidings.ingest.extract import extract_html
+from tidings.ingest.limits import MAX_ARTICLE_CHARS
 from tidings.ingest.opinion import is_opinion
+from tidings.ingest.textcheck import junk_reason, scrub
 from tidings.records import Article, content_id
 
 
@@ -28,11 +30,21 @@ def make_article(text: str, url: str, *, title: str | None = None, published: st
     """An Article from cleaned text; its id is the content hash of that text.
 
     A record with a title and no text (a headline feed, an aggregator's dump) is an article
-    whose text is its title: it is annotated and clustered on its headline."""
+    whose text is its title: it is annotated and clustered on its headline. Junk (control
+    characters, no letters) and texts over MAX_ARTICLE_CHARS are refused; every string is
+    scrubbed so that it can be printed and stored (`textcheck.scrub`)."""
     if not text.strip():
         if not (title and title.strip()):
             raise IngestError("no article text or title")
         text = title.strip()
+    reason = junk_reason(text)
+    if reason:
+        raise IngestError(reason)
+    text = scrub(text)
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise IngestError(f"text of {len(text):,} characters, over the limit of {MAX_ARTICLE_CHARS:,} per article")
+    url, title, published, outlet, author, lang, external_id = (
+        None if v is None else scrub(v) for v in (url, title, published, outlet, author, lang, external_id))
     return Article(id=content_id(text), text=text, url=url, outlet=outlet, title=title, published=published,
                    lang=lang or "en", author=author, sources=[url], external_id=external_id,
                    opinion=is_opinion(title, text, url))

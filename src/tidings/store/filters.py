@@ -129,6 +129,9 @@ def check_id(name: str, value: Any) -> str:
     return text
 
 
+SQL_INT_MAX = 2 ** 63 - 1     # the largest number a BIGINT parameter holds
+
+
 def check_int(name: str, value: Any, low: int, high: int | None = None) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -142,6 +145,8 @@ def check_int(name: str, value: Any, low: int, high: int | None = None) -> int |
         raise QueryError(name, f"{value!r} is not a whole number")
     if number < low or (high is not None and number > high):
         raise QueryError(name, f"{number} is not in {low}..{high}" if high is not None else f"must be at least {low}")
+    if number > SQL_INT_MAX:    # DuckDB would fail to bind it
+        raise QueryError(name, f"{number} is too large")
     return number
 
 
