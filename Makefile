@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= tidings.duckdb
 
-.PHONY: demo test install dev bench clean
+.PHONY: demo test install dev bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,23 @@ demo: $(VENV)/.installed
 	$(BIN)/tidings add --db $(DB) examples/
 	$(BIN)/tidings stories --db $(DB)
 	$(BIN)/tidings events --db $(DB)
+	@echo
+	@echo "To look at it in a browser: $(BIN)/tidings serve --db $(DB)   then open http://127.0.0.1:8000/"
+
+# The browser tests drive Debian's Chromium through Playwright (Playwright's own browser
+# download is not used). Installed once, as root, when it is missing; quiet when present.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "the browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; \
+	  fi; \
+	fi
 
 # pytest exits 5 when it collected nothing: that is a failure, not a pass.
-test: $(VENV)/.dev
+test: $(VENV)/.dev chromium
 	$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 

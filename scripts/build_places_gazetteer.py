@@ -100,13 +100,6 @@ def main() -> None:
                 alt_names[k].append(i)
         return i
 
-    # Hand-checked points where a source's point is off (data/places_points.tsv).
-    fixed_points: dict[int, tuple[float, float]] = {}
-    with open(os.path.join(os.path.dirname(OUT), "places_points.tsv"), encoding="utf-8") as f:
-        lines = [line.rstrip("\n").split("\t") for line in f if line.strip() and not line.startswith("#")]
-    for gid, lat, lon, *_ in lines[1:]:
-        fixed_points[int(gid)] = (float(lat), float(lon))
-
     # Countries: representative point and demonym from countryinfo.
     demonyms: dict[str, str] = {}
     country_points: dict[str, tuple[float, float]] = {}
@@ -144,8 +137,9 @@ def main() -> None:
         city_points[c["countrycode"]].append((c["latitude"], c["longitude"]))
 
     for cc, c in countries.items():
-        point = (fixed_points.get(c["geonameid"]) or country_points.get(cc)
-                 or (box_middle(city_points[cc]) if city_points.get(cc) else None))
+        # GeoNames' own country points, where we have them, replace these when the
+        # gazetteer is loaded (data/places_points.tsv)
+        point = country_points.get(cc) or (box_middle(city_points[cc]) if city_points.get(cc) else None)
         if not point:
             continue
         add(c["geonameid"], c["name"], cc, "", "country", c.get("population", 0), point[0], point[1])

@@ -125,7 +125,7 @@ def test_annotate_keeps_one_line_per_input_line(tmp_path):
     proc = tidings("annotate", "-", input="\n".join(lines) + "\n")
     out = jsonl(proc.stdout)
     assert [o["id"] for o in out] == ["a", None, "c"]
-    assert "<stdin>:2" in proc.stderr and "error" in out[1]
+    assert "<stdin>:line 2" in proc.stderr and "error" in out[1]
     assert out[0]["published"] == "2024-03-12"
     tokyo = [p for p in out[0]["places"] if p["text"] == "Tokyo"]
     assert tokyo and out[0]["text"][tokyo[0]["start"]:tokyo[0]["end"]] == "Tokyo"
@@ -168,3 +168,59 @@ def test_every_command_explains_itself():
     for cmd in ("add", "articles", "stories", "events", "show", "explain", "stats", "export", "annotate", "cluster"):
         text = tidings(cmd, "--help").stdout
         assert "Example" in text, cmd
+
+
+# A developing story in a headline feed and two full reports (texts written for this test).
+THREAD_INPUT = [
+    {"id": "w1", "url": "https://wire.example/1", "date": "2024-10-01", "title": "Gdansk shipyard workers strike over pay",
+     "text": "Workers at the Gdansk shipyard in Poland went on strike on Tuesday over pay, halting work on two "
+             "ferries, the Solidarity union said."},
+    {"id": "h1", "url": "https://headlines.example/1", "date": "2024-10-01",
+     "title": "VIDEO: Gdansk shipyard workers walk out over pay", "text": ""},
+    {"id": "p1", "url": "https://post.example/1", "date": "2024-10-01", "title": "Strike stops work at Gdansk shipyard",
+     "text": "A strike by shipyard workers in Gdansk stopped work on two ferries on Tuesday, as the Solidarity "
+             "union demanded a 15 percent pay rise."},
+    {"id": "w2", "url": "https://wire.example/2", "date": "2024-10-09", "title": "Gdansk shipyard strike ends with pay deal",
+     "text": "Workers at the Gdansk shipyard returned to work on Wednesday after Solidarity and management agreed "
+             "a 9 percent pay rise, ending an eight-day strike that delayed two ferries."},
+    {"id": "x1", "url": "https://post.example/2", "date": "2024-10-01", "title": "Wildfire burns forest near Faro",
+     "text": "A wildfire burned through pine forest near Faro in southern Portugal on Tuesday, and firefighters "
+             "evacuated two villages, the civil protection agency said."},
+]
+
+
+def test_cluster_prints_story_and_thread_and_takes_headlines(tmp_path):
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in THREAD_INPUT))
+    out = {r["id"]: r for r in jsonl(tidings("cluster", tmp_path / "in.jsonl").stdout)}
+    assert set(out) == {"w1", "h1", "p1", "w2", "x1"}
+    assert out["w1"]["story"] == out["h1"]["story"] == out["p1"]["story"]  # the headline joins its story
+    assert out["w2"]["story"] != out["w1"]["story"]                        # a week later: a new event ...
+    assert out["w2"]["thread"] == out["w1"]["thread"]                      # ... of the same thread
+    assert out["x1"]["thread"] != out["w1"]["thread"]
+    no_extra = tidings("cluster", tmp_path / "in.jsonl", "--embeddings", check=False)
+    from tidings.stories import embed
+
+    if not embed.available():  # asking for what is not installed is a one-line error
+        assert no_extra.returncode == 2 and "pip install 'tidings[embeddings]'" in no_extra.stderr
+        assert "Traceback" not in no_extra.stderr
+
+
+def test_stories_by_level_and_show_of_a_thread(tmp_path):
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in THREAD_INPUT))
+    db = tmp_path / "t.duckdb"
+    tidings("add", "--db", db, tmp_path / "in.jsonl")
+    events = jsonl(tidings("stories", "--db", db, "--format", "jsonl").stdout)
+    threads = jsonl(tidings("stories", "--db", db, "--level", "thread", "--format", "jsonl").stdout)
+    assert len(events) == 3 and len(threads) == 2
+    strike = next(t for t in threads if len(t["stories"]) == 2)
+    assert len(strike["articles"]) == 4 and strike["first_seen"] == "2024-10-01" and strike["last_seen"] == "2024-10-09"
+    assert {s["thread"] for s in events if s["id"] in strike["stories"]} == {strike["id"]}
+    shown = json.loads(tidings("show", strike["id"], "--db", db, "--format", "jsonl").stdout)
+    assert [s["id"] for s in shown["stories"]] == strike["stories"]
+    table = tidings("show", strike["id"], "--db", db).stdout
+    assert "thread" in table and "Gdansk" in table
+    arts = jsonl(tidings("articles", "--db", db, "--format", "jsonl").stdout)
+    headline = next(a for a in arts if a["url"] == "https://headlines.example/1")
+    assert headline["text"] == headline["title"] == "VIDEO: Gdansk shipyard workers walk out over pay"
+    missing = tidings("show", "nothing", "--db", db, check=False)
+    assert missing.returncode == 2 and "no story or thread nothing" in missing.stderr

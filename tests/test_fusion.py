@@ -159,3 +159,103 @@ def test_seed_exercises_are_one_event_carried_by_both_outlets():
     ends = {m.date_end for m in best.mentions if m.date_end}
     if len(ends) > 1:
         assert any(c.field == "date_end" for c in best.conflicts)
+
+
+# ---------------------------------------------------------------- conflicts that mean something
+
+KHARKIV = Place(0, 7, "Kharkiv", 706483, "Kharkiv", "UA", 49.98, 36.25, "city")
+
+
+def test_a_finer_code_of_the_same_act_is_a_refinement_not_a_conflict():
+    from tidings.formats import event_json
+
+    ms = [mention("art2", "CHNGOV", "BLRGOV", "040", "2024-07-04"),
+          mention("art1", "CHNGOV", "BLRGOV", "040", "2024-07-04"),
+          mention("art3", "CHNGOV", "BLRGOV", "042", "2024-07-04")]
+    (e,) = fuse_events("s", ms, ARTICLES)
+    assert e.code == "042" and e.conflicts == []
+    (r,) = e.refinements
+    assert r["value"] == "042" and r["outlets"] == ["wire.example"]
+    assert r["refines"] == [{"value": "040", "outlets": ["News.Az", "article:art1"]}]
+    line = event_json(e)["refinements"][0]["text"]
+    assert line.startswith("code: 042 ") and "(wire.example) refines 040 " in line
+    assert line.endswith("(News.Az, article:art1)")
+
+
+def test_conflicts_read_as_one_line_each():
+    from tidings.formats import conflict_text
+
+    ms = [mention("art2", "CHN", "BLR", "062", "2024-07-08"), mention("art1", "CHN", "BLR", "062", "2024-07-08"),
+          mention("art3", "CHN", "BLR", "062", "2024-07-09")]
+    (e,) = fuse_events("s", ms, ARTICLES)
+    (c,) = e.conflicts
+    assert conflict_text(c) == "date: 2024-07-08 (News.Az, article:art1) against 2024-07-09 (wire.example)"
+
+
+def test_one_outlet_denying_what_another_asserts_is_one_event_with_a_conflict():
+    ms = [mention("art2", "RUS", "UKR", "190", "2024-07-08"), mention("art1", "RUS", "UKR", "190", "2024-07-08"),
+          mention("art3", "RUS", "UKR", "190", "2024-07-08", negated=True)]
+    (e,) = fuse_events("s", ms, ARTICLES)
+    assert not e.negated and e.outlets == 3
+    (c,) = e.conflicts
+    assert c.field == "happened" and [v["value"] for v in c.values] == ["asserted", "denied"]
+
+
+def test_numbers_told_differently_are_a_conflict_and_the_same_number_is_not():
+    from tidings.formats import conflict_text
+
+    ms = [mention("art2", "RUS", "UKR", "194", "2024-07-08", counts={"killed": 12}),
+          mention("art1", "RUS", "UKR", "194", "2024-07-08", counts={"killed": 12, "wounded": 30}),
+          mention("art3", "RUS", "UKR", "194", "2024-07-08", counts={"killed": 9})]
+    (e,) = fuse_events("s", ms, ARTICLES)
+    assert e.counts == {"killed": 12, "wounded": 30}
+    (c,) = e.conflicts
+    assert conflict_text(c) == "killed: 12 (News.Az, article:art1) against 9 (wire.example)"
+
+
+def test_outlets_naming_two_doers_of_one_strike_are_a_conflict_on_who_did_it():
+    ms = [mention("art2", "RUSMIL", "UKR", "194", "2024-07-08", place=KHARKIV),
+          mention("art3", "UKRMIL", "UKR", "194", "2024-07-08", place=KHARKIV)]
+    (e,) = fuse_events("s", ms, ARTICLES)
+    assert [c.field for c in e.conflicts] == ["source"]
+    # two donors of aid on one day are two happenings, not a dispute
+    aid = [mention("art2", "EGY", "PSE", "073", "2024-07-08", place=KHARKIV),
+           mention("art3", "JOR", "PSE", "073", "2024-07-08", place=KHARKIV)]
+    assert len(fuse_events("s", aid, ARTICLES)) == 2
+
+
+def test_explain_show_and_json_give_conflicts_as_readable_lines(tmp_path):
+    """Two outlets, one shelling, told with two days and two death tolls: the real pipeline,
+    a real DuckDB file, the real command line."""
+    import json
+    import subprocess
+    import sys
+
+    def tidings(*args):
+        proc = subprocess.run([sys.executable, "-m", "tidings", *map(str, args)], capture_output=True, text=True,
+                              timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        return proc.stdout
+
+    lines = [
+        {"id": "a1", "outlet": "Kyiv Wire", "date": "2024-07-09", "title": "Russian shelling of Kharkiv market kills 12",
+         "text": "Russian artillery shelled a market in Kharkiv on Monday, killing 12 people, regional officials said. "
+                 "Emergency crews worked through the night to clear the rubble in Kharkiv."},
+        {"id": "a2", "outlet": "Eastern Herald", "date": "2024-07-10", "title": "Shelling of Kharkiv market kills nine",
+         "text": "Russian artillery shelled a market in Kharkiv on Tuesday, killing 9 people, officials in the city "
+                 "said. Emergency crews cleared the rubble in Kharkiv overnight."},
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    db = tmp_path / "t.duckdb"
+    tidings("add", "--db", db, src)
+    evs = [json.loads(x) for x in tidings("events", "--db", db, "--format", "jsonl").splitlines()]
+    (shelling,) = [e for e in evs if e["code"] == "194"]
+    assert shelling["outlets"] == 2 and shelling["counts"] == {"killed": 12}
+    texts = [c["text"] for c in shelling["conflicts"]]
+    assert texts == ["date: 2024-07-08 (Kyiv Wire) against 2024-07-09 (Eastern Herald)",
+                     "killed: 12 (Kyiv Wire) against 9 (Eastern Herald)"]
+    explained = tidings("explain", "--db", db, shelling["id"])
+    assert all(t in explained for t in texts) and "[{" not in explained
+    shown = tidings("show", "--db", db, shelling["story"])
+    assert f"{shelling['id']}: {texts[1]}" in shown

@@ -222,3 +222,16 @@ def test_a_wire_dateline_stands_on_its_own_line(dateline):
 def test_dashes_inside_a_sentence_are_no_dateline():
     for text in ["US-China talks - a new start for trade", "The UN - and NATO - met on Monday."]:
         assert clean_text(text).text == text
+
+
+def test_a_headline_behind_a_media_label_is_kept_as_the_title():
+    raw = ("VIDEO: Ferry runs aground off Lesbos, passengers taken ashore\n\n"
+           "A passenger ferry ran aground off the Greek island of Lesbos on Sunday, and all 212 people "
+           "aboard were taken ashore by coast guard boats, officials said.\n\n"
+           "Photo: Reuters/Jane Doe")
+    c = clean_text(raw)
+    assert c.title == "VIDEO: Ferry runs aground off Lesbos, passengers taken ashore"
+    assert c.text.startswith(c.title)
+    assert "Reuters/Jane Doe" not in c.text  # a credit line is still boilerplate
+    assert clean_text("Video: AFP via Getty Images\n\nFloods closed the port on Monday, officials said.").text \
+        == "Floods closed the port on Monday, officials said."

@@ -324,7 +324,7 @@ def test_malformed_json_lines_reported_by_line(tmp_path):
         json.dumps({"id": "ok1", "text": STORIES["rail"]}),
         '{"id": "broken", "text": "no end',
         "[1, 2, 3]",
-        json.dumps({"id": "notext", "title": "Only a title"}),
+        json.dumps({"id": "nothing", "url": "https://wire.example/9"}),
         json.dumps({"id": "num", "text": 42}),
         json.dumps({"id": "ok2", "text": STORIES["port"]}),
         json.dumps({"id": "cut", "text": "truncated"})[:25],
@@ -338,18 +338,29 @@ def test_malformed_json_lines_reported_by_line(tmp_path):
 
 def test_feed_entry_without_text_and_truncated_feed(tmp_path):
     f = tmp_path / "wire.xml"
-    full = rss([("Rail", STORIES["rail"]), ("Empty", ""), ("Port", STORIES["port"])])
+    full = rss([("Rail", STORIES["rail"]), ("", ""), ("Port", STORIES["port"])])
     f.write_text(full)
     articles, errors = read([f])
     assert [a.title for a in articles] == ["Rail", "Port"]
-    assert errors == [f"{f}:record 2: feed entry without content or summary"]
+    assert errors == [f"{f}:record 2: feed entry without title, content or summary"]
 
     cut = tmp_path / "cut.rss"
-    cut.write_text(full[: full.index("Port</title>") + 40])
+    cut.write_text(full[: full.index("Port</title>") - 1])
     articles, errors = read([cut])
     assert [a.title for a in articles] == ["Rail"]
     assert any(e.startswith(f"{cut}: malformed feed") for e in errors)
-    assert f"{cut}:record 3: feed entry without content or summary" in errors
+
+
+def test_headline_only_feed_entries_are_articles_of_their_title(tmp_path):
+    """A headline feed gives titles and no text: each is an article whose text is its title,
+    and a media label such as "VIDEO:" stays in it."""
+    f = tmp_path / "headlines.xml"
+    f.write_text(rss([("VIDEO: Ferry runs aground off Lesbos", ""), ("Port strike ends in Mombasa", "")]))
+    articles, errors = read([f])
+    assert errors == []
+    assert [(a.title, a.text) for a in articles] == [
+        ("VIDEO: Ferry runs aground off Lesbos", "VIDEO: Ferry runs aground off Lesbos"),
+        ("Port strike ends in Mombasa", "Port strike ends in Mombasa")]
 
 
 def test_xml_that_is_no_feed(tmp_path):

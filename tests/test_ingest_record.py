@@ -57,3 +57,15 @@ def test_bad_records_raise_a_value_error_with_a_reason(record, reason):
     with pytest.raises(IngestError, match=reason) as e:
         article_from_record(record, "in.jsonl:4")
     assert isinstance(e.value, ValueError)
+
+
+def test_a_headline_only_record_is_an_article_of_its_title():
+    """Headline feeds and aggregator dumps give a title and no text: the title becomes the
+    text (never cleaned away, "VIDEO:" and all), and its id is the title's content hash."""
+    for record in ({"id": "h1", "title": "VIDEO:  Rescuers reach miners trapped near Bindura"},
+                   {"id": "h1", "text": "", "title": "VIDEO: Rescuers reach miners trapped near Bindura"},
+                   {"id": "h1", "text": "  \n", "title": "VIDEO: Rescuers reach miners trapped near Bindura",
+                    "date": "2025-11-05"}):
+        a = article_from_record(record, "feed.jsonl:1")
+        assert a.title == a.text == "VIDEO: Rescuers reach miners trapped near Bindura"
+        assert a.id == content_id(a.text)

@@ -156,6 +156,24 @@ def test_states_and_provinces_take_the_middle_of_their_settled_land():
     assert ontario.lat > 45.0
 
 
+def test_a_country_is_put_at_the_point_geonames_gives_it(nlp):
+    """One reference point per place: GeoNames' own (docs/output.md), not a computed middle
+    or another source's, for every country `places_points.tsv` lists."""
+    from tidings.resources import load_tsv
+
+    gaz = load_gazetteer()
+    rows = load_tsv("places_points.tsv")
+    assert len(rows) >= 40
+    for row in rows:
+        entry = gaz.by_id(int(row["geonameid"]))
+        assert entry is not None and entry.feature == "country", row
+        assert (entry.lat, entry.lon) == (float(row["lat"]), float(row["lon"])), row
+    found = places(nlp, "Wildfires forced thousands from their homes across Canada this week.")
+    canada = by_text(found, "Canada")
+    assert canada and canada[0].geonameid == 6251999
+    assert (canada[0].lat, canada[0].lon) == (60.10867, -113.64258)
+
+
 def test_states_named_together_are_states_and_countries_countries(nlp):
     found = places(nlp, "The company recalled the peanut butter from stores in Missouri, Ohio, Indiana, "
                         "California, Georgia and Virginia.")
@@ -184,3 +202,21 @@ def test_a_list_of_states_is_not_a_town_and_its_state(nlp):
 def test_a_common_word_is_no_place_even_when_a_province_bears_its_name(nlp):
     found = places(nlp, "Coast guard officials said a second drill is planned, coast guard officials said.")
     assert not [p for p in found if p.text.lower() == "coast"]
+
+
+def test_a_city_of_millions_is_known_by_its_former_name(nlp):
+    found = places(nlp, "Street vendors in Calcutta were trained to prepare food safely.")
+    calcutta = by_text(found, "Calcutta")
+    assert calcutta and calcutta[0].country == "IN" and calcutta[0].name == "Kolkata"
+
+
+def test_words_around_a_name_say_its_level(nlp):
+    found = places(nlp, "The infected cow came from a Washington state farm, officials in Iowa said.")
+    wash = by_text(found, "Washington")
+    assert wash and wash[0].feature == "admin1" and wash[0].country == "US"
+    found = places(nlp, "Patients were sent to Buffalo, New York, from Ontario. Hospitals in the province of "
+                        "Ontario are full.")
+    assert all(p.feature == "admin1" and p.country == "CA" for p in by_text(found, "Ontario"))
+    found = places(nlp, "The mayor ended the twinning with Quebec City last year.")
+    quebec = by_text(found, "Quebec City")
+    assert quebec and quebec[0].feature == "city" and quebec[0].country == "CA"

@@ -230,7 +230,6 @@ WARSAW = Place(0, 6, "Warsaw", 756135, "Warsaw", "PL", 52.23, 21.01, "city")
     ("code", "1412", set()),
     ("quad", 1, {"visit"}),
     ("quad", 3, {"protest"}),
-    ("quad", 0, set()),                      # 0 is a value, not "no filter"
     ("place", "MINSK", {"visit"}),           # the place name, any case
     ("place", "Brest", set()),
     ("since", "2024-07-08", {"visit", "protest"}),  # the visit lasts until the 8th
@@ -257,3 +256,58 @@ def test_event_filters_combine(tmp_path):
                                      until="2024-07-06", story="story1")) == 1
         assert store.list_events(actor="CHN", quad=3) == []
         assert len(store.list_events(limit=1, story="story1")) == 1
+
+
+V1_SCHEMA = """
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE articles (
+    id VARCHAR PRIMARY KEY, url VARCHAR, outlet VARCHAR, title VARCHAR, published VARCHAR,
+    text VARCHAR, lang VARCHAR, author VARCHAR, external_id VARCHAR,
+    duplicate_of VARCHAR, story VARCHAR, signature BLOB, seq BIGINT);
+CREATE TABLE state (key VARCHAR PRIMARY KEY, value JSON);
+INSERT INTO meta VALUES ('schema_version', '1');
+INSERT INTO articles VALUES ('a1', '/n/a.txt', 'A', 'Floods in Minsk', '2024-07-09', 'Floods hit Minsk.', 'en',
+    NULL, NULL, NULL, 'story1', NULL, 1);
+INSERT INTO articles VALUES ('a2', '/n/b.txt', 'B', 'Minsk flooded', '2024-07-09', 'Minsk was flooded.', 'en',
+    NULL, NULL, NULL, 'story1', NULL, 2);
+"""
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_version_1_file_is_upgraded_with_each_story_its_own_thread(tmp_path, read_only):
+    db = tmp_path / "v1.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(V1_SCHEMA)
+    con.close()
+    with Store(db, read_only=read_only) as store:
+        arts = store.list_articles()
+        assert [(a["id"], a["story"], a["thread"], a["opinion"]) for a in arts] == [
+            ("a1", "story1", "story1", False), ("a2", "story1", "story1", False)]
+        threads = store.list_threads()
+        assert [(t["id"], t["stories"], len(t["articles"]), t["outlets"]) for t in threads] == [
+            ("story1", ["story1"], 2, ["A", "B"])]
+        assert store.list_stories()[0]["thread"] == "story1"
+    with Store(db) as store:  # upgraded once: opening again changes nothing
+        assert store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+        assert len(store.list_articles()) == 2
+
+
+def test_threads_are_listed_and_exported(tmp_path):
+    db = tmp_path / "t.duckdb"
+    docs = [_annotated("Minsk: a Chinese military delegation visited from Saturday to Monday.", "A", "2024-07-09"),
+            _annotated("Chinese officers left Minsk on Tuesday after the visit, officials said.", "B", "2024-07-11")]
+    with Store(db) as store:
+        store.begin()
+        store.add_article(docs[0], "visit", b"sig", 1, thread="chinese-visit")
+        store.add_article(docs[1], "departure", b"sig", 2, thread="chinese-visit")
+        store.commit()
+        threads = store.list_threads()
+        assert [(t["id"], t["stories"], t["first_seen"], t["last_seen"]) for t in threads] == [
+            ("chinese-visit", ["visit", "departure"], "2024-07-09", "2024-07-11")]
+        assert store.list_threads(thread="nothing") == []
+        assert [a["id"] for a in store.list_articles(thread="chinese-visit")] == [d.article.id for d in docs]
+        export_jsonl(store, tmp_path / "j")
+    lines = (tmp_path / "j" / "threads.jsonl").read_text().splitlines()
+    assert [json.loads(line)["stories"] for line in lines] == [["visit", "departure"]]
+    arts = [json.loads(line) for line in (tmp_path / "j" / "articles.jsonl").read_text().splitlines()]
+    assert {a["thread"] for a in arts} == {"chinese-visit"}

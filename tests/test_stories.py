@@ -1,7 +1,9 @@
 """Story clustering: features, the online clusterer, its state, and the stateless contract.
 
 Texts are written for these tests (four stories told by three outlets each, all on the
-same two days, so dates alone cannot separate them), plus the two seed articles.
+same two days, so dates alone cannot separate them; a developing story told as two events
+of one thread, with an opinion piece and a headline-only record), plus the two seed
+articles.
 Annotation is real: the spaCy model for lemmas and sentences, the full annotate pipeline
 for the seeds.
 """
@@ -122,7 +124,7 @@ def test_outlet_identity_never_merges_two_unknown_outlets():
 
 
 def test_same_day_stories_are_told_apart(news):
-    labels = cluster_articles([ann for _, ann in news], ClusterConfig(embeddings=False))
+    labels = [a.story for a in cluster_articles([ann for _, ann in news], ClusterConfig(embeddings=False))]
     assert partition(labels) == partition([story for story, _ in news])
 
 
@@ -216,7 +218,7 @@ def test_cluster_articles_keeps_input_order_and_takes_undated_articles(news):
     from dataclasses import replace
 
     anns_rev = list(reversed(anns)) + [replace(news[7][1], article=undated)]
-    labels = cluster_articles(anns_rev, ClusterConfig(embeddings=False))
+    labels = [a.story for a in cluster_articles(anns_rev, ClusterConfig(embeddings=False))]
     assert len(labels) == len(anns_rev)
     assert labels[-1] == labels[len(anns) - 1 - 7]  # the undated copy joins the fire story
     assert partition(labels[:-1]) == partition([s for s, _ in reversed(news)])
@@ -248,7 +250,7 @@ def test_embeddings_are_optional(news):
     anns = [ann for _, ann in news]
     feats = [features_of(a, embeddings=True) for a in anns]
     assert len(feats[0].vector) == 384
-    assert partition(cluster_articles(anns, cfg)) == partition([story for story, _ in news])
+    assert partition([a.story for a in cluster_articles(anns, cfg)]) == partition([story for story, _ in news])
 
 
 @needs_seeds
@@ -276,3 +278,130 @@ def test_seeds_added_one_by_one_or_together_give_the_same_story_and_events(tmp_p
     assert apart == together
     assert len({story for _, story in together[0]}) == 1
     assert any(outlets == 2 for *_, outlets, _mentions in together[1])
+
+
+# ---------------------------------------------------------------- two levels, time per pair, headlines, opinion
+
+# A developing story (a port strike: its start, an opinion piece, its end a week later)
+# beside an unrelated one, told by several outlets, one of them a headline feed.
+# (event, thread, outlet, date, title, text)
+DEVELOPING = [
+    ("strike", "port", "Harbour Post", "2024-03-04", "Dockers strike shuts Rotterdam container terminals",
+     "Dock workers in Rotterdam walked out on Monday, shutting the port's container terminals, after talks "
+     "with employers over pay and automation broke down, the FNV union said."),
+    ("strike", "port", "Wire Europe", "2024-03-04", "Rotterdam port paralysed by dockers' walkout",
+     "Europe's largest port came to a standstill on Monday as dockers in Rotterdam began an open-ended "
+     "strike over wages and the use of automated cranes. Ships queued off the Maasvlakte terminals."),
+    ("strike", "port", "Headline Feed", "2024-03-04", "Rotterdam dockers walk out over pay", ""),
+    ("opinion", "port", "Harbour Post", "2024-03-05", "Opinion: Rotterdam's dockers are right to fear the robots",
+     "I have watched the cranes at Rotterdam grow taller and emptier for twenty years. My view is simple: "
+     "the port owes its workers a share of what automation saves."),
+    ("deal", "port", "Wire Europe", "2024-03-11", "Rotterdam dockers end strike after pay deal",
+     "Dock workers in Rotterdam returned to work on Monday after the FNV union and port employers agreed "
+     "a 6 percent pay rise and limits on automated cranes, ending a week-long strike."),
+    ("deal", "port", "Harbour Post", "2024-03-11", "Pay agreement reopens Rotterdam container terminals",
+     "Container terminals in Rotterdam reopened on Monday after dockers accepted a wage agreement with "
+     "employers, ending the strike that had stranded ships at the Maasvlakte."),
+    ("volcano", "volcano", "Island Daily", "2024-03-04", "Volcano erupts near Grindavik in Iceland",
+     "A volcano erupted on the Reykjanes peninsula in south-west Iceland on Monday, sending lava towards "
+     "the evacuated town of Grindavik, the Icelandic Met Office said."),
+    ("volcano", "volcano", "Wire Europe", "2024-03-04", "Lava flows towards Grindavik after Icelandic eruption",
+     "Lava fountains lit up the sky over Iceland's Reykjanes peninsula after an eruption north of Grindavik, "
+     "whose residents had already been evacuated, civil protection officials said."),
+]
+
+
+@pytest.fixture(scope="module")
+def developing(nlp):
+    from tidings.ingest import article_from_record
+
+    out = []
+    for event, thread, outlet, date, title, text in DEVELOPING:
+        a = article_from_record({"title": title, "text": text, "date": date, "outlet": outlet}, "test")
+        out.append((event, thread, annotate_lemmas(nlp, a)))  # a headline-only record's text is its title
+    return out
+
+
+def test_a_developing_story_is_two_events_in_one_thread(developing):
+    assigned = cluster_articles([ann for *_, ann in developing], ClusterConfig(embeddings=False))
+    assert partition([a.story for a in assigned]) == partition([event for event, *_ in developing])
+    assert partition([a.thread for a in assigned]) == partition([thread for _, thread, _ in developing])
+    assert {a.story for a in assigned}.isdisjoint({a.thread for a in assigned})  # two namespaces
+
+
+def test_headline_only_and_opinion_records_are_marked(developing):
+    feats = {event + str(i): features_of(ann, embeddings=False) for i, (event, _, ann) in enumerate(developing)}
+    headline = feats["strike2"]
+    assert headline.headline_only and headline.title and not headline.opinion
+    assert feats["opinion3"].opinion and not feats["strike0"].opinion
+    # a headline has no body: its body never counts as a mismatch against a full article
+    clusterer = StoryClusterer(ClusterConfig(embeddings=False))
+    assert clusterer.vectors(headline)["body"] == {}
+
+
+def _synthetic(i: str, day: int, words: dict[str, int]) -> StoryFeatures:
+    return StoryFeatures(id=i, published=f"2024-05-{day:02d}", outlet=f"outlet-{i}", lead=list(words), body=words)
+
+
+def test_time_is_compared_per_pair_so_nothing_chains_for_ever():
+    """Daily reports on one topic, each as close to the next as two reports of one event:
+    the old story-range decay let such a story grow a day at a time for weeks; compared per
+    pair with every kept member, founders included, a story stops within about a week. A
+    strong match three days later still joins; a weak one does not."""
+    topic = {"ceasefire": 2, "talks": 2, "mediators": 2, "doha": 2}
+    clusterer = StoryClusterer(ClusterConfig(embeddings=False))
+    for other in range(60):  # a background of unrelated news, so topic words are not common words
+        clusterer.observe(_synthetic(f"bg{other}", 1, {f"noise{other}x{j}": 1 for j in range(6)}))
+    stories = []
+    for day in range(1, 21):
+        own = {f"day{day}w{j}": 1 for j in range(3)}
+        stories.append(clusterer.assign(_synthetic(f"d{day}", day, {**topic, **own})))
+    spans: dict[str, list[int]] = {}
+    for day, story in enumerate(stories, start=1):
+        spans.setdefault(story, []).append(day)
+    assert len(spans) >= 3
+    assert all(max(days) - min(days) <= 8 for days in spans.values())
+    strong = {**topic, **{f"day20w{j}": 1 for j in range(3)}}
+    assert clusterer.assign(_synthetic("late-strong", 23, strong)) == stories[-1]
+    assert clusterer.assign(_synthetic("late-weak", 23, {"doha": 1, "unrelated": 2, "words": 2})) not in stories
+
+
+def test_agreement_needs_most_members_not_one():
+    from tidings.stories.cluster import agreement
+
+    half = ClusterConfig(quorum=0.5)
+    assert agreement(half, [0.9, 0.0, 0.0, 0.0]) == pytest.approx(0.45)   # one of four agrees
+    assert agreement(half, [0.6, 0.5, 0.0, 0.1]) == pytest.approx(0.55)   # two of four
+    assert agreement(ClusterConfig(), [0.9, 0.0, 0.0, 0.1]) == pytest.approx(0.25)  # by default: all of them
+    assert agreement(half, [0.3]) == pytest.approx(0.3)
+
+
+def test_a_version_1_state_resumes_as_one_thread_per_story(news):
+    """A database written before threads keeps its active stories: each old centroid stands
+    as the story's founding member, and each story is a thread of its own."""
+    feats = [features_of(ann, embeddings=False) for _, ann in news]
+    old = StoryClusterer(ClusterConfig(embeddings=False))
+    first = old.assign(feats[0])
+    v2 = old.state()
+    v1 = {"version": 1, "config": {"threshold": 0.21, "embeddings": False}, "n_docs": v2["weights"]["n_docs"],
+          "seen": v2["weights"]["seen"], "now": v2["now"], "df": v2["weights"]["df"],
+          "stories": [{"id": s["id"], "first": s["first"], "last": s["last"], "n": s["n"], "sums": s["sums"],
+                       "dense": None, "members": s["members"], "outlets": s["outlets"], "title": s["title"]}
+                      for s in v2["stories"]]}
+    resumed = StoryClusterer.from_state(json.loads(json.dumps(v1)))
+    assert resumed.story_of(feats[0].id) == first and resumed.thread_of(first) == first
+    assert resumed.assign(feats[1]) == first  # another outlet's report of the ferry still joins
+    assert resumed.state()["version"] == 2
+    with pytest.raises(ValueError, match="version 7"):
+        StoryClusterer.from_state({"version": 7})
+
+
+def test_an_untitled_article_is_not_titled_by_its_dateline():
+    from tidings.stories.features import make_features
+
+    text = "NAIROBI, April 5 (Wire) -\nA dam burst near Mai Mahiu on Saturday, officials said."
+    a = Article.from_text(text, published="2024-04-05")
+    f = make_features(a, ["dam", "burst"], first_sentence="A dam burst near Mai Mahiu on Saturday, officials said.")
+    assert f.headline == "A dam burst near Mai Mahiu on Saturday, officials said."
+    titled = make_features(Article.from_text("Dam bursts in Kenya\nA dam burst on Saturday."), ["dam"])
+    assert titled.headline == "Dam bursts in Kenya"

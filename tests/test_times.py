@@ -345,3 +345,184 @@ def test_easter_and_the_feasts_counted_from_it(nlp):
 def test_the_week_of_a_feast(nlp):
     assert value(nlp, "Pilgrims gathered as Easter Week began.", "Easter Week", "2000-04-16") == "2000-W16"
     assert value(nlp, "Sales were strong in Christmas week.", "Christmas week", "2000-01-10") == "1999-W51"
+
+
+# ---------------------------------------------------------------- clauses without a tense of their own
+
+def test_a_clause_without_tense_takes_the_tense_above_it(nlp):
+    # published on a Friday: "is to resume" is an arrangement ahead
+    assert value(nlp, "The exchange said the shares are to resume trading Tuesday.", "Tuesday",
+                 "2024-07-12") == "2024-07-16"
+    # a participle hanging from a conditional clause lies ahead with it
+    assert value(nlp, "The carrier said two new routes would open in spring, with the second flying each "
+                      "Thursday from August 6.", "August 6", "2024-02-13") == "2024-08-06"
+    # "were the first to join" is no arrangement: the joining is behind
+    assert value(nlp, "The first states to join the pact on Friday were Chad and Mali.", "Friday",
+                 "2024-07-13") == "2024-07-12"
+
+
+def test_a_plan_made_in_the_past_perfect_lies_behind(nlp):
+    # published on a Monday: the offer that had been due to expire Friday expired last Friday
+    assert value(nlp, "The offer had been scheduled to expire at midnight Friday, but it was extended.",
+                 "midnight Friday", "2024-07-15") == "2024-07-12T24:00"
+
+
+def test_an_infinitive_under_a_past_verb_takes_the_nearest_reading(nlp):
+    # the buying follows the agreeing: in early November, "in February" is the coming one
+    assert value(nlp, "The bank agreed to buy the insurer's fund unit in February.", "February",
+                 "2024-11-02") == "2025-02"
+    assert value(nlp, "The minister declined to comment on Monday.", "Monday") == "2024-07-08"
+
+
+# ---------------------------------------------------------------- quarters of earnings reports
+
+def test_a_quarter_named_by_its_end(nlp):
+    # a fiscal quarter ended July 31 runs from May to July: mostly the second calendar quarter
+    assert value(nlp, "In the quarter ended July 31, the retailer lost $2 million.", "the quarter",
+                 "2023-10-30") == "2023-Q2"
+    assert value(nlp, "Profit for the quarter ended Sept. 30 doubled.", "the quarter", "2023-10-30") == "2023-Q3"
+
+
+def test_the_year_ago_quarter_is_one_expression(nlp):
+    found = times(nlp, "In the year-earlier third quarter, the bank earned $4 million. For the quarter a year "
+                       "ago, the insurer lost money.", "2023-10-27")
+    assert found["the year-earlier third quarter"] == ("DATE", "2022-Q3")
+    assert found["the quarter a year ago"] == ("DATE", "2022-Q3")
+    assert value(nlp, "Sales fell in the fourth quarter last year.", "the fourth quarter last year",
+                 "2024-02-01") == "2023-Q4"
+
+
+def test_that_quarter_is_the_quarter_last_named(nlp):
+    found = times(nlp, "The chain lost money in the second quarter of 2021. Results for that quarter included "
+                       "a write-down.", "2023-10-27")
+    assert found["the second quarter of 2021"][1] == "2021-Q2"
+    assert found["that quarter"][1] == "2021-Q2"
+
+
+# ---------------------------------------------------------------- years of accounts, decades
+
+def test_fiscal_years_named_relatively_and_by_number(nlp):
+    found = times(nlp, "Revenue fell in the latest fiscal year and will grow next financial year, the group said.",
+                  "2023-10-26")
+    assert found["the latest fiscal year"] == ("DATE", "2022")
+    assert found["next financial year"] == ("DATE", "2024")
+    found = times(nlp, "The ministry's FY2024 budget is larger than in fiscal 2022 and the 2021-22 financial year.")
+    assert found["FY2024"] == ("DATE", "2024")
+    assert found["fiscal 2022"] == ("DATE", "2022")
+    assert found["2021-22 financial year"] == ("DATE", "2021", "2022")
+
+
+def test_the_past_decade_over_which_something_happened_is_ten_years(nlp):
+    assert times(nlp, "Prices doubled over the past decade.", "2019-05-02")["the past decade"] == ("DURATION", "P10Y")
+    assert times(nlp, "The city grew faster in the last decade.", "2019-05-02")["the last decade"] == ("DATE", "200")
+    assert times(nlp, "It was the worst war of the past century.")["the past century"] == ("DURATION", "P100Y")
+
+
+# ---------------------------------------------------------------- what an expression takes from its neighbours
+
+def test_a_part_of_the_day_is_of_the_day_last_narrated(nlp):
+    found = times(nlp, "Protesters gathered on Sunday. In the afternoon, police fired tear gas, and that night "
+                       "the crowd left. The evening news showed the square.")
+    assert found["the afternoon"] == ("TIME", "2024-07-07TAF")
+    assert found["that night"] == ("TIME", "2024-07-07TNI")
+    assert not any("evening" in k for k in found)          # a programme, not a time
+    # nothing narrated before it: the anchor's day
+    assert value(nlp, "By mid-afternoon, the police had cleared the square.", "mid-afternoon") == "2024-07-09TAF"
+    assert "mornings" not in " ".join(times(nlp, "He swims in the mornings."))
+
+
+def test_weekdays_joined_to_a_weekly_set_share_it(nlp):
+    found = times(nlp, "The buses run on Saturday and Sunday nights, and on Tuesdays and Fridays.")
+    assert found["Saturday"] == ("SET", "XXXX-WXX-6TNI")
+    assert found["Sunday nights"] == ("SET", "XXXX-WXX-7TNI")
+    # a day of its own stays a day
+    assert times(nlp, "The court sat on Monday and will sit again on Thursdays.")["Monday"] == ("DATE", "2024-07-08")
+
+
+def test_the_day_before_or_after_a_named_day(nlp):
+    found = times(nlp, "The day before last Tuesday's hearing, he flew home. He left the day after Christmas.")
+    assert found["The day before last Tuesday"] == ("DATE", "2024-07-01")
+    assert found["the day after Christmas"] == ("DATE", "2023-12-26")
+    assert value(nlp, "The talks ended on Friday, and the day after, the envoy flew home.",
+                 "the day after") == "2024-07-06"
+
+
+def test_times_in_a_quotation_count_from_the_day_it_was_spoken(nlp):
+    published = "2024-07-10"                     # a Wednesday; the speech was on Monday
+    doc = nlp('"We will sign the deal tomorrow," the minister said on Monday. '
+              'She told reporters on Monday: "Today is a good day."')
+    refs = {t.text: t for t in resolve_times(doc, published)}
+    assert refs["tomorrow"].value == "2024-07-09" and refs["tomorrow"].anchor == "2024-07-08"
+    assert refs["Today"].value == "2024-07-08"
+    # no date for the speech: the publication date stays the anchor
+    found = times(nlp, '"Yesterday was hard," she told reporters.', published)
+    assert found["Yesterday"][1] == "2024-07-09"
+    # a date outside the quotation that is not the speech's does not move it
+    found = times(nlp, 'He arrived on Monday and said: "Tomorrow we start."', published)
+    assert found["Tomorrow"][1] == "2024-07-11"
+
+
+# ---------------------------------------------------------------- spans, quarters and sets as news writes them
+
+def test_spans_of_years(nlp):
+    found = times(nlp, "The plan covers 2024-2026 and the years 2020 to 2022; the war of 1939-45 ended.")
+    assert found["2024-2026"] == ("DATE", "2024", "2026")
+    assert found["2020 to 2022"] == ("DATE", "2020", "2022")
+    assert found["1939-45"] == ("DATE", "1939", "1945")
+    assert "the years" not in found
+    # two years apart in a sentence are no span
+    found = times(nlp, "Prices rose from 5% in 2020 to 7% in 2022.")
+    assert found["2020"] == ("DATE", "2020") and found["2022"] == ("DATE", "2022")
+
+
+def test_quarters_written_short_or_by_their_months(nlp):
+    found = times(nlp, "Q2 revenue rose, and in the April-June quarter profit fell.", "2024-08-01")
+    assert found["Q2"] == ("DATE", "2024-Q2")
+    assert found["the April-June quarter"] == ("DATE", "2024-Q2")
+    # a model the entity tagger knows is a name
+    assert "Q2" not in times(nlp, "Audi sold 5,000 Q2 cars.")
+
+
+def test_a_clock_range_takes_the_day_of_its_end(nlp):
+    assert times(nlp, "The polls are open from 9 a.m. to 5 p.m. on Friday.")["9 a.m. to 5 p.m. on Friday"][1:] \
+        == ("2024-07-05T09:00", "2024-07-05T17:00")
+
+
+def test_every_other_weekday_is_a_weekly_set(nlp):
+    assert times(nlp, "The council meets every other Tuesday.")["every other Tuesday"] == ("SET", "XXXX-WXX-2")
+
+
+def test_the_past_week_is_the_calendar_week_holding_most_of_it(nlp):
+    # the seven days before a Friday lie mostly in its own week; before a Monday, in the one before
+    assert value(nlp, "Fighting over the past week killed 40 people.", "the past week", "2024-07-12") == "2024-W28"
+    assert value(nlp, "Fighting over the past week killed 40 people.", "the past week", "2024-07-08") == "2024-W27"
+    assert value(nlp, "Prices rose in the last month.", "the last month", "2024-07-03") == "2024-06"
+    # "last week" is the calendar week before, whatever the day
+    assert value(nlp, "Fighting last week killed 40 people.", "last week", "2024-07-12") == "2024-W27"
+    # and "the past year" is last year, as news uses it
+    assert value(nlp, "Sales grew over the past year.", "the past year", "2024-10-30") == "2023"
+
+
+def test_a_day_of_the_month_alone(nlp):
+    # published on the 10th: a 3rd behind it this month, a 3rd ahead of it next month
+    assert value(nlp, "Talks began on the 3rd.", "the 3rd", "2024-07-10") == "2024-07-03"
+    assert value(nlp, "Talks will resume on the 3rd.", "the 3rd", "2024-07-10") == "2024-08-03"
+    found = times(nlp, "It was the 15th century, and on the 10th day the 2nd round began.")
+    assert "the 10th" not in found and "the 2nd" not in found
+
+
+def test_the_nth_week_of_a_month(nlp):
+    found = times(nlp, "Talks resume in the first week of August and end in the last week of September.",
+                  "2024-07-10")
+    assert found["the first week of August"][1] == "2024-W31"
+    assert found["the last week of September"][1] == "2024-W39"
+
+
+def test_in_some_time_is_a_point_ahead(nlp):
+    assert value(nlp, "Troops will leave in a month's time.", "in a month's time", "2024-07-10") == "2024-08"
+    assert value(nlp, "The vote is in two weeks' time.", "in two weeks' time", "2024-07-10") == "2024-07-24"
+
+
+def test_a_verb_joined_to_a_tensed_one_shares_its_tense(nlp):
+    # "end" has no tense of its own: it is "will ... end"
+    assert value(nlp, "The talks will open on Monday and end on Friday.", "Friday", "2024-07-10") == "2024-07-12"

@@ -3,8 +3,9 @@
     import tidings
     doc = tidings.annotate("Chinese President Xi Jinping met ...", date="2024-07-09")
     doc.events[0].code
-    with tidings.open("tidings.duckdb") as db:
-        db.list_events(actor="CHN")
+    with tidings.open("tidings.duckdb") as db:       # read-only
+        page = db.events(actor="CHN", since="2024-07-01")
+        page.total, page[0].code, page.to_pandas()
 """
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ def annotate(text: str, date: str | None = None, title: str | None = None, url: 
     return next(annotate_articles([article]))
 
 
-def open(path: str = "tidings.duckdb", read_only: bool = True):  # noqa: A001 - mirrors the CLI's --db
-    """Open a Tidings database file (read-only by default)."""
-    from tidings.store import Store
+def open(path: str = "tidings.duckdb", wait: float = 0.0):  # noqa: A001 - mirrors the CLI's --db
+    """A read-only handle on a Tidings database file: `stories`, `story`, `events`, `event`, `actors`,
+    `map`, `timeline`, `network`, each with filters as keywords, returning records (pages of them
+    have `.to_arrow()` and `.to_pandas()`). `wait`: seconds to wait while `tidings add` writes the file."""
+    from tidings.store.reader import Database
 
-    return Store(path, read_only=read_only)
+    return Database(path, wait=wait)

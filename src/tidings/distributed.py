@@ -24,9 +24,10 @@ import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from tidings.nlp.places_home import Home, OutletHomes
 from tidings.records import AnnotatedArticle, Article
 
 if TYPE_CHECKING:
@@ -69,7 +70,34 @@ class BatchResult:
         self.errors += other.errors
 
 
-def annotate_batch(articles: list[Article]) -> BatchResult:
+@dataclass
+class BatchWork:
+    """A batch as it goes to annotation: its articles, and what the writing process knows
+    that annotation reads: each outlet's home as learned up to this batch, and whether
+    story features carry sentence embeddings."""
+
+    articles: list[Article]
+    homes: dict[str, Home | None] = field(default_factory=dict)
+    embeddings: bool = False
+
+
+class KnownHomes(OutletHomes):
+    """Outlet homes as the writing process learned them, in input order, before sending
+    the batch: annotation reads them here and learns nothing more, so where a batch is
+    annotated cannot change what it is told."""
+
+    def __init__(self, homes: dict[str, Home | None]):
+        super().__init__()
+        self.known = homes
+
+    def learn(self, outlet: str | None, text: str, gaz: object = None) -> None:
+        pass  # learned already, by the writing process (process._Admission)
+
+    def home_of(self, outlet: str | None) -> Home | None:
+        return self.known.get(outlet or "")
+
+
+def annotate_batch(work: BatchWork) -> BatchResult:
     """The per-article work of `tidings add` for one batch, wherever it runs.
 
     Sentences and keywords only feed the story features, so they stay here: what goes back
@@ -83,26 +111,27 @@ def annotate_batch(articles: list[Article]) -> BatchResult:
 
     result = BatchResult()
     with load_nlp().memory_zone():
-        result.annotated = list(annotate_articles(articles, on_error=result.errors.append))
+        result.annotated = list(annotate_articles(work.articles, homes=KnownHomes(work.homes),
+                                                  on_error=result.errors.append))
     result.signatures = [signature(a.article.text) for a in result.annotated]
-    result.features = [features_of(a) for a in result.annotated]
+    result.features = [features_of(a, embeddings=work.embeddings) for a in result.annotated]
     for a in result.annotated:
         a.sentences, a.keywords = [], []
     return result
 
 
 class Annotator(Protocol):
-    def map(self, batches: Iterable[tuple[T, list[Article]]]) -> Iterator[tuple[T, BatchResult]]:
-        """(tag, result) for each (tag, articles), in the order given."""
+    def map(self, batches: Iterable[tuple[T, BatchWork]]) -> Iterator[tuple[T, BatchResult]]:
+        """(tag, result) for each (tag, work), in the order given."""
         ...
 
 
 class LocalAnnotator:
     """Annotation in the calling process, one batch at a time."""
 
-    def map(self, batches: Iterable[tuple[T, list[Article]]]) -> Iterator[tuple[T, BatchResult]]:
-        for tag, articles in batches:
-            yield tag, annotate_batch(articles) if articles else BatchResult()
+    def map(self, batches: Iterable[tuple[T, BatchWork]]) -> Iterator[tuple[T, BatchResult]]:
+        for tag, work in batches:
+            yield tag, annotate_batch(work) if work.articles else BatchResult()
 
 
 def _label(article: Article) -> str:
@@ -118,34 +147,34 @@ class DaskAnnotator:
         # one batch running and one queued per worker keeps them busy while the writer writes
         self.in_flight = in_flight or 2 * workers + 1
 
-    def _submit(self, articles: list[Article]) -> Any:
+    def _submit(self, work: BatchWork) -> Any:
         # the key names the first article, so a crash report in Dask's logs can be traced
-        key = f"tidings-annotate-{articles[0].id}-{len(articles)}-{uuid.uuid4().hex[:8]}"
-        return self.client.submit(annotate_batch, articles, key=key, pure=False)
+        key = f"tidings-annotate-{work.articles[0].id}-{len(work.articles)}-{uuid.uuid4().hex[:8]}"
+        return self.client.submit(annotate_batch, work, key=key, pure=False)
 
-    def map(self, batches: Iterable[tuple[T, list[Article]]]) -> Iterator[tuple[T, BatchResult]]:
+    def map(self, batches: Iterable[tuple[T, BatchWork]]) -> Iterator[tuple[T, BatchResult]]:
         source = iter(batches)
-        window: deque[tuple[T, list[Article], Any]] = deque()
+        window: deque[tuple[T, BatchWork, Any]] = deque()
 
         def top_up() -> None:
             while len(window) < self.in_flight:
                 item = next(source, None)
                 if item is None:
                     return
-                tag, articles = item
-                window.append((tag, articles, self._submit(articles) if articles else None))
+                tag, work = item
+                window.append((tag, work, self._submit(work) if work.articles else None))
 
         try:
             top_up()
             while window:
-                tag, articles, future = window.popleft()
-                result = self._collect(articles, future)
+                tag, work, future = window.popleft()
+                result = self._collect(work, future)
                 top_up()
                 yield tag, result
         finally:  # stopped early (an error, Ctrl-C): nothing keeps running for us
             self.client.cancel([f for _, _, f in window if f is not None])
 
-    def _collect(self, articles: list[Article], future: Any) -> BatchResult:
+    def _collect(self, work: BatchWork, future: Any) -> BatchResult:
         from distributed import KilledWorker
 
         if future is None:
@@ -153,11 +182,11 @@ class DaskAnnotator:
         try:
             return future.result()
         except KilledWorker:
-            return self._one_by_one(articles)
+            return self._one_by_one(work)
         finally:
             future.release()
 
-    def _one_by_one(self, articles: list[Article]) -> BatchResult:
+    def _one_by_one(self, work: BatchWork) -> BatchResult:
         """A batch whose task kept killing workers, retried one article at a time, so that
         no other article of it shares a worker with the one that kills them. An article
         is given up only when its own task kills workers twice over (Dask's
@@ -166,9 +195,9 @@ class DaskAnnotator:
         from distributed import KilledWorker
 
         result = BatchResult()
-        for article in articles:
+        for article in work.articles:
             for attempt in (1, 2):
-                future = self._submit([article])
+                future = self._submit(replace(work, articles=[article]))
                 try:
                     result.extend(future.result())
                     break
@@ -189,12 +218,16 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def choose_workers(articles: Iterable[Article], dask: str | None = None) -> tuple[int, Iterator[Article]]:
+def choose_workers(articles: Iterable[Article], dask: str | None = None,
+                   stdin: bool = False) -> tuple[int, Iterator[Article]]:
     """How many annotating processes `add` uses when not told: one per core, but only one (this
     process) when no cluster is asked for and the input holds at most AUTO_MIN_ARTICLES
-    articles. Reads that many ahead to tell; the articles are handed on unchanged."""
+    articles. Reads that many ahead to tell; the articles are handed on unchanged. Input
+    from stdin may be a live stream, where reading ahead would hold back what came: one."""
     if dask is not None:
         return cores(), iter(articles)
+    if stdin:
+        return 1, iter(articles)
     stream = iter(articles)
     head = list(itertools.islice(stream, AUTO_MIN_ARTICLES + 1))
     return (cores() if len(head) > AUTO_MIN_ARTICLES else 1), itertools.chain(head, stream)

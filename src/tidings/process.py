@@ -4,7 +4,8 @@ Three steps per batch, always in input order:
 
 1. `_Admission` (writing process): exact duplicates of an article already stored, or
    earlier in the run, are dropped before any NLP work; only their new source paths are
-   kept.
+   kept. The new articles' outlets learn their homes (`nlp/places_home.py`), and the
+   batch takes along the homes of its outlets as known by then.
 2. annotate and code, sign and describe for clustering (`distributed.annotate_batch`):
    in this process, or on Dask workers when an annotator from `tidings.distributed` is
    given. Only records cross over.
@@ -25,17 +26,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from tidings.records import AnnotatedArticle, Article, EventMention
+from tidings.records import Article, EventMention, outlet_identity
 from tidings.store import Store
 from tidings.store.db import Batch, StoredArticle, mention_id
 
 if TYPE_CHECKING:
     from tidings.distributed import Annotator, BatchResult
     from tidings.ingest.dedup import NearDuplicateIndex
-    from tidings.stories import StoryClusterer
+    from tidings.nlp.places_home import Home
 
 BATCH_SIZE = 64
 CLUSTER_STATE = "story_clusterer"
+HOMES_STATE = "outlet_homes"      # what each outlet's places say about its home (nlp/places_home.py)
 
 OnError = Callable[[str], None]
 
@@ -52,11 +54,14 @@ class AddSummary:
 
 @dataclass
 class _Admitted:
-    """A batch after step 1: the articles to annotate, and new sources of known ones."""
+    """A batch after step 1: the articles to annotate, new sources of known ones, and the
+    outlets' homes as learned up to and with this batch (for annotation, and to store)."""
 
     read: int
     new: list[Article]
     sources: list[tuple[str, str]]
+    homes: dict[str, "Home | None"] = field(default_factory=dict)
+    homes_state: dict | None = None
 
 
 def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -74,8 +79,11 @@ class _Admission:
     stored already."""
 
     def __init__(self, store: Store, summary: AddSummary):
+        from tidings.nlp.places_home import OutletHomes
+
         self.store, self.summary = store, summary
         self.in_flight: dict[str, list[str]] = {}   # id -> sources of copies met while in flight
+        self.homes = OutletHomes.from_state(store.get_state(HOMES_STATE))
 
     def __call__(self, batch: list[Article]) -> _Admitted:
         firsts: dict[str, Article] = {}
@@ -92,7 +100,17 @@ class _Admission:
         self.summary.duplicates += len(known) + len(flying)
         new = [a for i, a in firsts.items() if i not in known and i not in flying]
         self.in_flight.update((a.id, []) for a in new)
-        return _Admitted(len(batch), new, [(i, s) for i in known for s in firsts[i].sources])
+        admitted = _Admitted(len(batch), new, [(i, s) for i in known for s in firsts[i].sources])
+        if new:
+            outlets = [outlet_identity(a) for a in new]
+            for outlet, a in zip(outlets, new):
+                try:
+                    self.homes.learn(outlet, a.text)
+                except Exception:  # noqa: BLE001 - an article that cannot be read is reported by its annotation
+                    pass
+            admitted.homes = {o: self.homes.home_of(o) for o in outlets}
+            admitted.homes_state = self.homes.state()
+        return admitted
 
     def settle(self, admitted: _Admitted, result: "BatchResult") -> list[tuple[str, str]]:
         """A batch is about to be written: its articles leave the flight; the sources of
@@ -109,9 +127,15 @@ def _article_meta(a: Article) -> Article:
 class _Writer:
     """Step 3: near duplicates, stories, fusion and the bulk write, for one batch at a time."""
 
-    def __init__(self, store: Store, summary: AddSummary):
+    def __init__(self, store: Store, summary: AddSummary, embeddings: bool | None = None):
+        from tidings.stories import StoryClusterer
+
         self.store, self.summary = store, summary
         self.seq = store.next_seq()
+        state = store.get_state(CLUSTER_STATE)
+        self.clusterer = StoryClusterer.from_state(state) if state else StoryClusterer()
+        if embeddings is not None:
+            self.clusterer.config.embeddings = embeddings
 
     @functools.cached_property
     def near(self) -> "NearDuplicateIndex":
@@ -119,13 +143,6 @@ class _Writer:
         from tidings.ingest.dedup import NearDuplicateIndex
 
         return NearDuplicateIndex.from_pairs(self.store.signatures())
-
-    @functools.cached_property
-    def clusterer(self) -> "StoryClusterer":
-        from tidings.stories import StoryClusterer
-
-        state = self.store.get_state(CLUSTER_STATE)
-        return StoryClusterer.from_state(state) if state else StoryClusterer()
 
     def __call__(self, admitted: _Admitted, result: "BatchResult", copy_sources: list[tuple[str, str]]) -> None:
         batch = Batch(sources=admitted.sources + copy_sources)
@@ -135,15 +152,17 @@ class _Writer:
             a.duplicate_of = features.duplicate_of = self.near.add(a.id, sig)
             self.summary.near_duplicates += a.duplicate_of is not None
             story = self.clusterer.assign(features)
+            thread = self.clusterer.thread_of(story)
             batch.stories.add(story)
             for i, m in enumerate(annotated.events):
                 m.id, m.outlet = mention_id(a.id, i), a.outlet
             new_mentions.extend(annotated.events)
-            batch.articles.append(StoredArticle(annotated, story, sig, self.seq))
+            batch.articles.append(StoredArticle(annotated, story, sig, self.seq, thread))
             self.seq += 1
         if batch.articles:  # a batch of repeats changes neither events nor stories
             batch.events = self._fuse(batch.stories, batch.articles, new_mentions)
             batch.state[CLUSTER_STATE] = self.clusterer.state()
+            batch.state[HOMES_STATE] = admitted.homes_state
         self.store.write_batch(batch)
         self.summary.added += len(batch.articles)
 
@@ -177,21 +196,24 @@ def add_articles(
     articles: Iterable[Article],
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    embeddings: bool | None = None,
     on_error: OnError | None = None,
     annotator: "Annotator | None" = None,
 ) -> AddSummary:
     """Process a stream of articles into the store; returns what happened.
 
-    `annotator` spreads annotation over processes or machines (`tidings.distributed`);
-    by default it runs here. An article whose annotation fails is reported through
-    `on_error` as one line and left out (without `on_error` the error is raised)."""
-    from tidings.distributed import LocalAnnotator
+    `embeddings` turns story embeddings on or off (None: as the stored clusterer, else
+    $TIDINGS_EMBEDDINGS). `annotator` spreads annotation over processes or machines
+    (`tidings.distributed`); by default it runs here. An article that cannot be annotated
+    is reported through `on_error` as one line and left out (raised without it)."""
+    from tidings.distributed import BatchWork, LocalAnnotator
 
     summary = AddSummary()
     admit = _Admission(store, summary)
-    write = _Writer(store, summary)
+    write = _Writer(store, summary, embeddings)
     admitted = (admit(batch) for batch in batched(articles, batch_size))
-    for batch, result in (annotator or LocalAnnotator()).map((b, b.new) for b in admitted):
+    work = ((b, BatchWork(b.new, b.homes, write.clusterer.config.embeddings)) for b in admitted)
+    for batch, result in (annotator or LocalAnnotator()).map(work):
         summary.read += batch.read
         for line in result.errors:
             if on_error is None:

@@ -49,6 +49,7 @@ class Article:
     sources: list[str] = field(default_factory=list)  # every path/URL this exact text came from
     duplicate_of: str | None = None  # id of the original when this is a near duplicate
     external_id: str | None = None   # the id a JSON Lines input gave it
+    opinion: bool = False            # an opinion, editorial, column or analysis piece, not a report
 
     @classmethod
     def from_text(cls, text: str, **meta: Any) -> "Article":
@@ -105,6 +106,10 @@ class Place:
     lon: float | None = None
     feature: str | None = None       # city, country, admin1, region, continent ...
     metonym: bool = False            # "Minsk is allied with Moscow": an actor, not a location
+    # A street, building or venue has no GeoNames entry of its own: it takes the point (and
+    # country) of the town it is in, and this names that town as written in the text
+    # ("Memphis St., Alexandria" -> "Alexandria"); None for a place with its own entry.
+    resolved_from: str | None = None
 
 
 @dataclass
@@ -168,6 +173,7 @@ class EventMention:
     rule: str | None = None          # the lexicon entry that fired
     outlet: str | None = None
     id: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)   # numbers told: {"killed": 45, "troops": 1000}
 
 
 @dataclass
@@ -200,10 +206,16 @@ class Event:
     syndicated: bool = False
     first_seen: str | None = None
     conflicts: list[Conflict] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)   # numbers told, the best supported
+    # finer codes of the same act, with who gave them: [{"field", "value", "outlets", "refines": [...]}]
+    refinements: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
 class Story:
+    """An event story: the articles about one happening; `thread` groups the event stories
+    of one developing topic over days or weeks."""
+
     id: str
     title: str | None
     articles: list[str] = field(default_factory=list)
@@ -212,6 +224,8 @@ class Story:
     last_seen: str | None = None
     actors: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
+    n_events: int = 0                # fused events of the story
+    thread: str | None = None
 
 
 @dataclass

@@ -5,7 +5,7 @@ One module per group of commands; each registers its commands on the one Typer a
 registers them all, in the order `tidings --help` lists them.
 """
 from tidings.cli.app import app
-from tidings.cli import add, listing, export, stateless  # noqa: E402,F401,I001 - registers the commands, in help order
+from tidings.cli import add, watch, listing, export, serve, stateless  # noqa: E402,F401,I001 - registers the commands, in help order
 
 __all__ = ["app", "main"]
 

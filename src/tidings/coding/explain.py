@@ -16,8 +16,10 @@ def _escape(s: str) -> str:
     return s.replace("[", r"\[")
 
 
-def mark_sentence(mention: EventMention, text: str, plain: bool = False) -> str:
-    """The event's sentence with source, predicate and target marked."""
+def sentence_parts(mention: EventMention, text: str) -> list[tuple[str, str | None]]:
+    """The event's sentence cut into (text, role) pieces, role one of source, predicate, target or None.
+
+    The one reading of an event's evidence spans, for the terminal (`mark_sentence`) and the web page."""
     start, end = mention.start, mention.end
     spans = []
     for role, span in (("source", mention.source_span), ("predicate", mention.predicate_span),
@@ -25,22 +27,35 @@ def mark_sentence(mention: EventMention, text: str, plain: bool = False) -> str:
         if span is not None and start <= span.start < span.end <= end:
             spans.append((span.start, span.end, role))
     spans.sort()
-    out, pos = [], start
+    parts: list[tuple[str, str | None]] = []
+    pos = start
     for s, e, role in spans:
         if s < pos:  # overlapping parts (an actor inside the predicate phrase): mark the first only
             continue
-        chunk = text[pos:s]
-        out.append(chunk if plain else _escape(chunk))
-        part = text[s:e]
-        if plain:
-            left, right = _BRACKETS[role]
-            out.append(f"{left}{part}{right}")
-        else:
-            out.append(f"[{_STYLES[role]}]{_escape(part)}[/]")
+        parts.append((text[pos:s], None))
+        parts.append((text[s:e], role))
         pos = e
-    tail = text[pos:end]
-    out.append(tail if plain else _escape(tail))
-    return "".join(out).strip()
+    parts.append((text[pos:end], None))
+    # the sentence span may carry the spaces around it: strip them from its ends
+    if parts and parts[0][1] is None:
+        parts[0] = (parts[0][0].lstrip(), None)
+    if parts and parts[-1][1] is None:
+        parts[-1] = (parts[-1][0].rstrip(), None)
+    return [(chunk, role) for chunk, role in parts if chunk]
+
+
+def mark_sentence(mention: EventMention, text: str, plain: bool = False) -> str:
+    """The event's sentence with source, predicate and target marked."""
+    out = []
+    for chunk, role in sentence_parts(mention, text):
+        if role is None:
+            out.append(chunk if plain else _escape(chunk))
+        elif plain:
+            left, right = _BRACKETS[role]
+            out.append(f"{left}{chunk}{right}")
+        else:
+            out.append(f"[{_STYLES[role]}]{_escape(chunk)}[/]")
+    return "".join(out)
 
 
 def explain_event(mention: EventMention, text: str, plain: bool = False) -> str:

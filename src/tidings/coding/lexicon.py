@@ -5,6 +5,8 @@ with files of the same names in `TIDINGS_DATA`, or load another set with a prefi
 `load_lexicon("myontology_")` reads `myontology_verbs.tsv` ...):
 
 - `event_verbs.tsv`   code, pattern, priority, flags, note, plover: verbal predicates.
+- `event_verbs_families.tsv`  the same columns: near synonyms of the verbs' heads, written
+                      at build time from WordNet by `scripts/build_event_families.py` (optional).
 - `event_nouns.tsv`   code, pattern, priority, flags, note: event nouns (light-verb objects,
                       "the summit", "sanctions on", subjects of "began", objects of "take part in").
 - `event_combinations.tsv`  controller, content, code, note: a verb whose complement is the
@@ -134,9 +136,22 @@ def parse_pattern(code: str, kind: str, text: str, priority: int = 0, flags: fro
     )
 
 
-def _patterns(name: str, kind: str) -> dict[str, list[Pattern]]:
+def _rows(name: str, optional: bool = False) -> tuple[dict[str, str], ...]:
+    try:
+        return load_tsv(name)
+    except DataFileError:
+        if optional:
+            return ()
+        raise
+
+
+def _patterns(name: str, kind: str, families: str | None = None) -> dict[str, list[Pattern]]:
+    """Patterns of `name`, then of its word-family file (near synonyms written at build time
+    by scripts/build_event_families.py; optional)."""
     index: dict[str, list[Pattern]] = {}
-    for row in load_tsv(name):
+    rows = [(name, r) for r in _rows(name)] + ([(families, r) for r in _rows(families, optional=True)]
+                                                if families else [])
+    for name, row in rows:
         code, text = row.get("code", ""), row.get("pattern", "")
         if not code or not text:
             raise DataFileError(f"{name}: every row needs a code and a pattern ({row})")
@@ -172,7 +187,7 @@ def load_lexicon(prefix: str | None = None) -> Lexicon:
             cue_codes[(row["kind"], row["word"].lower())] = row["code"]
     combos = [(r["controller"], r["content"], r["code"]) for r in load_tsv(f"{prefix}combinations.tsv")]
     return Lexicon(
-        verbs=_patterns(f"{prefix}verbs.tsv", "verb"),
+        verbs=_patterns(f"{prefix}verbs.tsv", "verb", f"{prefix}verbs_families.tsv"),
         nouns=_patterns(f"{prefix}nouns.tsv", "noun"),
         cues={k: frozenset(v) for k, v in cues.items()},
         combinations=combos,

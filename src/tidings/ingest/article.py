@@ -8,6 +8,9 @@ from tidings.ingest.clean import clean_text
 from tidings.ingest.dates import parse_date
 from tidings.ingest.errors import IngestError
 from tidings.ingest.extract import extract_html
+from tidings.ingest.limits import MAX_ARTICLE_CHARS
+from tidings.ingest.opinion import is_opinion
+from tidings.ingest.textcheck import junk_reason, scrub
 from tidings.records import Article, content_id
 
 
@@ -24,11 +27,27 @@ def _given(record: dict[str, Any], key: str) -> str | None:
 def make_article(text: str, url: str, *, title: str | None = None, published: str | None = None,
                  outlet: str | None = None, author: str | None = None, lang: str | None = None,
                  external_id: str | None = None) -> Article:
-    """An Article from cleaned text; its id is the content hash of that text."""
+    """An Article from cleaned text; its id is the content hash of that text.
+
+    A record with a title and no text (a headline feed, an aggregator's dump) is an article
+    whose text is its title: it is annotated and clustered on its headline. Junk (control
+    characters, no letters) and texts over MAX_ARTICLE_CHARS are refused; every string is
+    scrubbed so that it can be printed and stored (`textcheck.scrub`)."""
     if not text.strip():
-        raise IngestError("no article text")
+        if not (title and title.strip()):
+            raise IngestError("no article text or title")
+        text = title.strip()
+    reason = junk_reason(text)
+    if reason:
+        raise IngestError(reason)
+    text = scrub(text)
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise IngestError(f"text of {len(text):,} characters, over the limit of {MAX_ARTICLE_CHARS:,} per article")
+    url, title, published, outlet, author, lang, external_id = (
+        None if v is None else scrub(v) for v in (url, title, published, outlet, author, lang, external_id))
     return Article(id=content_id(text), text=text, url=url, outlet=outlet, title=title, published=published,
-                   lang=lang or "en", author=author, sources=[url], external_id=external_id)
+                   lang=lang or "en", author=author, sources=[url], external_id=external_id,
+                   opinion=is_opinion(title, text, url))
 
 
 def article_from_record(record: dict, source: str) -> Article:
@@ -51,8 +70,10 @@ def article_from_record(record: dict, source: str) -> Article:
         text, sniffed = cleaned.text, cleaned
     elif html is not None or raw is not None:
         raise IngestError("field 'text' or 'html' is not a string")
+    elif _given(record, "title"):
+        text, sniffed = "", clean_text("")  # a headline-only record
     else:
-        raise IngestError("no 'text' or 'html' field")
+        raise IngestError("no 'text' or 'html' field (nor a 'title')")
     given_date = _given(record, "date")
     external = record.get("id")
     return make_article(

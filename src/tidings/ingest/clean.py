@@ -65,6 +65,7 @@ class _Rules:
     connectors: frozenset[str]
     not_signature: frozenset[str]
     tlds: frozenset[str]
+    title_label: re.Pattern[str]
 
 
 # A time of day before the date ("10:32 AM, July 9, 2024"); with a colon, unlike "09.07.2024".
@@ -99,11 +100,26 @@ def rules() -> _Rules:
         connectors=frozenset(r["value"].lower() for r in sig if r["kind"] == "connector"),
         not_signature=frozenset(r["value"].lower() for r in sig if r["kind"] == "not"),
         tlds=frozenset(t.strip().lower() for t in load_lines("ingest_tlds.txt")),
+        title_label=re.compile(rf"(?:{_words(load_lines('ingest_title_labels.txt'))})\s*:\s*(?P<rest>.+)", re.I),
     )
 
 
 def is_boilerplate(line: str) -> bool:
     return len(line) <= MAX_BOILERPLATE_LINE and rules().boilerplate.fullmatch(line) is not None
+
+
+TITLE_LABEL_MIN_WORDS = 4  # "Video: AFP via Getty" is a credit; a headline after a label is longer
+
+
+def is_labelled_title(line: str) -> bool:
+    """A headline behind a media label ("VIDEO: Ferry runs aground off Lesbos"), not a credit
+    line ("Photo: Reuters/Jane Doe"): never dropped when it opens the text."""
+    m = rules().title_label.fullmatch(line)
+    if not m:
+        return False
+    rest = m.group("rest")
+    return (looks_like_title(line) and len(rest.split()) >= TITLE_LABEL_MIN_WORDS
+            and "/" not in rest and " via " not in f" {rest.lower()} ")
 
 
 # --------------------------------------------------------------------- date lines
@@ -289,6 +305,9 @@ def clean_text(raw: str, *, extracted: bool = False) -> Cleaned:
     # ("Related Articles", "Leave a Reply") in the second half ends the article; it is
     # looked for before boilerplate goes, as most markers are boilerplate lines themselves.
     junk = [bool(line) and is_boilerplate(line) for line in lines]
+    first = next((i for i, line in enumerate(lines) if line), None)
+    if first is not None and junk[first] and is_labelled_title(lines[first]):
+        junk[first] = False  # the cleaner never drops a title
     total = sum(len(line) for line, j in zip(lines, junk) if not j)
     content: list[tuple[float, str]] = []
     block = 0

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from tidings.ingest.clean import clean_text
 from tidings.ingest.dates import parse_date
+from tidings.ingest.textcheck import scrub
 
 TRAFILATURA_OPTIONS = dict(include_comments=False, favor_precision=True, include_tables=True,
                            include_images=False, include_links=False, with_metadata=True)
@@ -40,10 +41,11 @@ def _meta(value: object) -> str | None:
 
 
 def extract_html(html: str, url: str | None = None) -> Extracted:
-    """The article in a whole HTML page with its title, date, author and site name."""
+    """The article in a whole HTML page with its title, date, author and site name.
+    Control characters go first: lxml refuses text that holds them."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, url=url, **TRAFILATURA_OPTIONS)
+    doc = trafilatura.bare_extraction(scrub(html), url=url, **TRAFILATURA_OPTIONS)
     if doc is None:
         return Extracted(text="")
     body = clean_text(getattr(doc, "text", None) or "", extracted=True).text
@@ -67,7 +69,7 @@ def fragment_text(html: str) -> str:
     import lxml.html
 
     try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        root = lxml.html.fragment_fromstring(scrub(html), create_parent="div")
     except (lxml.etree.ParserError, ValueError):
         return ""
     for el in list(root.iter(*_DROP)):

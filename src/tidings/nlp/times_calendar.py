@@ -29,6 +29,10 @@ def valid_day(month: int, day: int, year: int | None = None) -> bool:
     return day <= calendar.monthrange(year if year else 2000, month)[1]   # 2000: Feb 29 allowed
 
 
+def days_in_month(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
 def week_value(d: date, shift: int = 0) -> str:
     y, w, _ = (d + timedelta(weeks=shift)).isocalendar()
     return f"{y}-W{w:02d}"
@@ -46,6 +50,17 @@ def quarter_of(d: date) -> int:
 def quarter_value(year: int, quarter: int, shift: int = 0) -> str:
     n = year * 4 + (quarter - 1) + shift
     return f"{n // 4:04d}-Q{n % 4 + 1}"
+
+
+def unit_holding_most(anchor: date, unit: str) -> str | None:
+    """The calendar week or month that holds most of the span of one `unit` ending at the
+    anchor: "the past week" said on a Friday is this week, said on a Monday the week before.
+    (A year or a quarter so named is the calendar one before, as "last year": None.)"""
+    if unit == "week":
+        return week_value(anchor, 0 if anchor.isoweekday() >= 4 else -1)
+    if unit == "month":
+        return month_value(anchor.year, anchor.month, 0 if anchor.day > 15 else -1)
+    return None
 
 
 def weekday_date(anchor: date, weekday: int, direction: int, strict: bool = False) -> date:
@@ -145,9 +160,12 @@ def years_with_weekday(month: int, day: int, weekday: int, latest: int, earliest
             if (d := safe_date(y, month, day)) is not None and d.isoweekday() == weekday]
 
 
-def shift_reference(ref: tuple[int, int | None, int | None], unit: str, shift: int) -> str | None:
-    """A (year, month, day) reference moved by `shift` units, at that unit's granularity."""
-    year, month, day = ref
+Reference = tuple[int, int | None, int | None, int | None]   # year, month, day, quarter
+
+
+def shift_reference(ref: Reference, unit: str, shift: int) -> str | None:
+    """A (year, month, day, quarter) reference moved by `shift` units, at that unit's granularity."""
+    year, month, day, quarter = ref
     if unit == "year":
         return f"{year + shift:04d}"
     if unit == "month" and month:
@@ -159,8 +177,8 @@ def shift_reference(ref: tuple[int, int | None, int | None], unit: str, shift: i
     if unit == "day" and shift == 0:
         # "that same day" after "in October 1998": a day of that month, which one unknown
         return f"{year:04d}-{month:02d}-XX" if month else f"{year:04d}-XX-XX"
-    if unit == "quarter" and month:
-        return quarter_value(year, (month - 1) // 3 + 1, shift)
+    if unit == "quarter" and (quarter or month):
+        return quarter_value(year, quarter or (month - 1) // 3 + 1, shift)   # type: ignore[operator]
     if unit == "decade":
         return f"{year // 10 + shift:03d}"
     return None

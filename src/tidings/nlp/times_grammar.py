@@ -188,6 +188,16 @@ def patterns() -> tuple[Pattern, ...]:
     return tuple(out)
 
 
+@dataclass
+class Candidate:
+    """One match of one pattern in a text, before it is judged and normalised."""
+
+    start: int
+    end: int
+    pattern: Pattern
+    match: re.Match[str]
+
+
 # DEFs whose every match is itself a trigger token (a year, a decade, a clock time ...)
 DEF_KINDS = {"year": frozenset({"number"}), "decade": frozenset({"number"}), "spokenyear": frozenset({"spoken"}),
              "clock": frozenset({"number", "trigger", "clockword", "pod"})}

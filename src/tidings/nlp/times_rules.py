@@ -25,6 +25,7 @@ class Value:
     relative: bool = False           # computed from the anchor (so the TimeRef records it)
     date: date | None = None         # the day it resolved to, when it is one day
     narrative: tuple[str, int, str] | None = None  # (unit, shift, part of day) from the last narrated time
+    anchor: date | None = None       # what it was computed from, when not the publication date
 
 
 class Groups:
@@ -144,6 +145,9 @@ class Situation:
         raise NotImplementedError
 
     def last_pos(self) -> str:
+        raise NotImplementedError
+
+    def next_pos(self) -> str:            # the part of speech of the word right after the match
         raise NotImplementedError
 
 
@@ -295,6 +299,20 @@ def year_rule(g: Groups, s: Situation) -> Value | None:
     return Value("DATE", f"{year:04d}")
 
 
+@rule("year_range")
+def year_range(g: Groups, s: Situation) -> Value | None:
+    """'2024-2026', '1939-45': a span of years, as a range of both."""
+    first = _year_of(g, "year")
+    if first is None:
+        return None
+    last = _year_of(g, "year2")
+    if last is None and g.has("yy2"):
+        last = first // 100 * 100 + int(g.text("yy2") or 0)
+    if last is None or not first < last <= first + 99:
+        return None                   # "1990-85", "2001-1999": no span of years
+    return Value("DATE", f"{first:04d}", f"{last:04d}")
+
+
 @rule("decade")
 def decade_rule(g: Groups, s: Situation) -> Value | None:
     if g.has("decadeword"):
@@ -340,8 +358,54 @@ def quarter_rule(g: Groups, s: Situation) -> Value | None:
     if s.anchor is None:
         return Value("DATE", f"{s.year:04d}-Q{q}" if s.year else f"XXXX-Q{q}")
     rel = _rel(g) if g.has("rel") else (_rel(g, "rel2") if g.has("rel2") else None)
+    if g.has("yearago"):
+        rel = -1                      # "the year-ago third quarter"
     if rel is not None:
         return Value("DATE", f"{s.anchor.year + rel:04d}-Q{q}", relative=True)
+    y = s.anchor.year
+    if q > cal.quarter_of(s.anchor) and s.direction() <= 0:
+        y -= 1
+    return Value("DATE", f"{y:04d}-Q{q}", relative=True)
+
+
+# "the quarter ended July 31", "the three months ending Sept. 30": the quarter is named by its end
+_ENDED = re.compile(r",?\s+(?:which\s+)?end(?:ed|ing)\s+(?P<month>[A-Za-z]+\.?)\s+(?P<day>\d{1,2})\b(?:,?\s+(?P<year>\d{4}))?")
+
+
+def _quarter_ended(g: Groups, s: Situation) -> Value | None:
+    """The calendar quarter holding most of the three months that end on the date after the
+    match: a fiscal quarter ended July 31 (May to July) is the second."""
+    m = _ENDED.match(s.next_text())
+    month = g.lex.get("month", m.group("month")) if m else None
+    if m is None or month is None or s.anchor is None:
+        return None
+    day = int(m.group("day"))
+    year = int(m.group("year")) if m.group("year") else None
+    if year is None:
+        end = cal.safe_date(s.anchor.year, int(month), day)
+        year = s.anchor.year if end is None or end <= s.anchor else s.anchor.year - 1
+    end = cal.safe_date(year, int(month), day)
+    if end is None:
+        return None
+    middle = end - timedelta(days=45)
+    return Value("DATE", cal.quarter_value(middle.year, cal.quarter_of(middle)), relative=m.group("year") is None)
+
+
+@rule("quarter_months")
+def quarter_months(g: Groups, s: Situation) -> Value | None:
+    """'the April-June quarter', 'the July-September period': the calendar quarter of those
+    three months, the latest such one unless a year is given or the clause lies ahead."""
+    first, last = g.int("month"), g.int("month2")
+    if not first or not last or (last - first) % 12 != 2:
+        return None
+    q = (first % 12) // 3 + 1 if first % 3 == 1 else None
+    if q is None:
+        return None                   # "the February-April period" is no calendar quarter
+    year = _year_of(g, "year")
+    if year is not None:
+        return Value("DATE", cal.quarter_value(year, q))
+    if s.anchor is None:
+        return Value("DATE", f"{s.year:04d}-Q{q}" if s.year else f"XXXX-Q{q}")
     y = s.anchor.year
     if q > cal.quarter_of(s.anchor) and s.direction() <= 0:
         y -= 1
@@ -352,6 +416,9 @@ def quarter_rule(g: Groups, s: Situation) -> Value | None:
 def quarter_this(g: Groups, s: Situation) -> Value | None:
     if s.anchor is None:
         return None
+    ended = _quarter_ended(g, s)
+    if ended is not None:
+        return ended
     if any(g.lex.get("rel", w) == "0" for w in norm_key(g.all_text).split()) or s.direction() > 0:
         return Value("DATE", cal.quarter_value(s.anchor.year, cal.quarter_of(s.anchor)), relative=True)
     y, q = _latest_quarter(s.anchor)
@@ -455,8 +522,39 @@ def rel_unit(g: Groups, s: Situation) -> Value | None:
         return Value("DATE", None)
     if unit == "weekend" and rel == 0:
         return weekend(g, s)
+    if unit in ("decade", "century") and rel and (unit == "century" or g.lex.get("extentprep", s.prev_word())):
+        # "over the past decade" is the last ten years, not the 1970s said in 1989
+        return Value("DURATION", period(1, "10Y" if unit == "decade" else "100Y"))
+    if rel == -1 and g.lex.flagged("rel", g.text("rel") or "", "span"):
+        value = cal.unit_holding_most(s.anchor, unit)
+        if value is not None:
+            return Value("DATE", value, relative=True)
     value = shift_unit(s.anchor, unit, rel)
     return Value("DATE", value, relative=True) if value else None
+
+
+@rule("fiscal_year")
+def fiscal_year(g: Groups, s: Situation) -> Value | None:
+    """'last fiscal year', 'the latest financial year', 'FY2024', 'fiscal 2023-24': a year of
+    accounts, valued (as TimeML does) by the calendar year it is named by; a year written
+    across two ('2023-24') is a range of both."""
+    first = _year_of(g, "year", "year2")
+    if first is None and g.has("fyy"):
+        first = 2000 + int(g.text("fyy") or 0)
+    if first is not None:
+        end_text = g.text("fyend") or g.text("fyend2")
+        if not end_text:
+            return Value("DATE", f"{first:04d}")
+        end = int(end_text) if len(end_text) == 4 else first // 100 * 100 + int(end_text)
+        if end != first + 1:
+            return None               # "2023-27" is no year of accounts
+        return Value("DATE", f"{first:04d}", f"{end:04d}")
+    rel = _rel(g) if g.has("rel") else _rel(g, "latest")
+    if rel is None:
+        return None
+    if s.anchor is None:
+        return Value("DATE", f"{s.year + rel:04d}" if s.year else None)
+    return Value("DATE", f"{s.anchor.year + rel:04d}", relative=True)
 
 
 @rule("narrative")
@@ -464,11 +562,27 @@ def narrative(g: Groups, s: Situation) -> Value | None:
     """'the following year', 'that day', 'the next morning': counted from the time the article
     last mentioned, which resolve_times fills in once every expression is known."""
     unit = g.get("calunit") or "day"
-    shift = g.int("narrel") if g.has("narrel") else 1
+    shift = g.int("narrel") if g.has("narrel") else (g.int("dayshift") if g.has("dayshift") else 1)
     if unit is None or shift is None or unit == "weekend":
         return None
     pod = g.get("pod") or ""
     return Value("TIME" if pod else "DATE", None, narrative=(unit, shift, pod))
+
+
+@rule("narrative_pod")
+def narrative_pod(g: Groups, s: Situation) -> Value | None:
+    """'in the afternoon', 'that night', 'by mid-afternoon': a part of the day last narrated
+    (of the anchor's day when none was)."""
+    pod = g.get("pod")
+    if not pod or norm_key(g.text("pod") or "").endswith("s"):
+        return None                   # "in the mornings" is a habit, not a time
+    if norm_key(g.text("article") or "") != "that":
+        prep = norm_key(s.prev_word())
+        if g.lex.get("podprep", prep) is None or (not g.has("article") and not g.lex.flagged("podprep", prep, "bare")):
+            return None               # "morning papers"
+    if s.next_pos() in ("NOUN", "PROPN"):
+        return None                   # "during the afternoon session", "the evening news"
+    return Value("TIME", None, narrative=("day", 0, pod))
 
 
 @rule("year_end")
@@ -500,6 +614,47 @@ def _week_of_day(day: Value | None) -> Value | None:
     if day is None or day.date is None:
         return Value("DATE", None) if day is not None else None
     return Value("DATE", cal.week_value(day.date), relative=day.relative)
+
+
+@rule("nth_week")
+def nth_week(g: Groups, s: Situation) -> Value | None:
+    """'the first week of August', 'the last week of June': the ISO week holding the middle of
+    that month's n-th (or last) seven days."""
+    n, month = g.int("ordinal"), g.int("month")
+    if not n or not month or not (n == -1 or 1 <= n <= 5):
+        return None
+    year = _year_of(g, "year")
+    if year is None:
+        if s.anchor is None:
+            return Value("DATE", None)
+        year = cal.month_year(s.anchor, month, s.direction())
+    last = cal.days_in_month(year, month)
+    middle = last - 3 if n == -1 else (n - 1) * 7 + 4
+    if middle > last:
+        return None
+    return Value("DATE", cal.week_value(date(year, month, middle)), relative=g.has("year") is False)
+
+
+@rule("day_of_month")
+def day_of_month(g: Groups, s: Situation) -> Value | None:
+    """'on the 15th': that day of the anchor's month, or of the month before or after when the
+    tense puts it there ("talks resume on the 3rd" said on the 20th: next month's)."""
+    if s.next_pos() in ("NOUN", "PROPN", "ADJ", "NUM"):
+        return None                   # "the 15th century", "the 10th day", "the 2nd round"
+    if g.lex.get("dayofmonthprep", s.prev_word()) is None:
+        return None
+    dom = int(g.text("dom") or 0)
+    if s.anchor is None:
+        return Value("DATE", None)
+    here = cal.safe_date(s.anchor.year, s.anchor.month, dom)
+    direction = s.direction()
+    if here is None or (direction < 0 and here > s.anchor) or (direction > 0 and here < s.anchor):
+        shift = -1 if direction < 0 else 1
+        if here is None and direction == 0:
+            return None
+        ym = cal.month_value(s.anchor.year, s.anchor.month, shift)
+        here = cal.safe_date(int(ym[:4]), int(ym[5:]), dom)
+    return _day(here) if here else None
 
 
 @rule("weekend")
@@ -642,7 +797,7 @@ def clock(g: Groups, s: Situation) -> Value | None:
 @rule("ago")
 def ago(g: Groups, s: Situation) -> Value | None:
     unit = g.get("unit")
-    sign = g.int("dir") if g.has("dir") else -1
+    sign = 1 if g.has("ahead") else (g.int("dir") if g.has("dir") else -1)   # "in a month's time"
     if unit is None or sign is None:
         return None
     n = g.get("num") if g.has("num") else (g.get("indef") if g.has("indef") else g.get("vague"))
@@ -770,6 +925,9 @@ def duration_half(g: Groups, s: Situation) -> Value | None:
     return Value("DURATION", value) if value else None
 
 
+_YEAR_NEXT = re.compile(r"\s+(?:1[0-9]|20)\d\d\b")
+
+
 @rule("duration_vague")
 def duration_vague(g: Groups, s: Situation) -> Value | None:
     unit = g.get("unit")
@@ -780,6 +938,8 @@ def duration_vague(g: Groups, s: Situation) -> Value | None:
         return None                   # bare "quarters" are rooms more often than time
     if g.lex.get("ageword", s.next_word()) is not None:
         return None
+    if _YEAR_NEXT.match(s.next_text()):
+        return None                   # "the years 2020 to 2022": the years named next are the time
     return Value("DURATION", period("X", unit))
 
 

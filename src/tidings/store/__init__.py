@@ -1,4 +1,5 @@
-"""The store stage: a DuckDB file and its exports."""
-from tidings.store.db import Store, StoreError
+"""The store stage: a DuckDB file, the one query layer over it, and its exports."""
+from tidings.store.db import Store, StoreBusy, StoreError
+from tidings.store.filters import Filters, QueryError, parse_filters
 
-__all__ = ["Store", "StoreError"]
+__all__ = ["Filters", "QueryError", "Store", "StoreBusy", "StoreError", "parse_filters"]

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tidings.records import AnnotatedArticle, Article, outlet_identity
-from tidings.resources import load_lines
+from tidings.resources import load_lines, load_tsv
 
 LEAD_TERMS = 40          # content words of the text that count as its lead
 LEAD_SENTENCES = 3       # entities resolved in these first sentences count in the lead
@@ -37,6 +37,7 @@ LEAD_CHARS = 600         # ... and at most this far into the text
 MAX_BODY_TERMS = 300     # distinct body lemmas kept (most frequent first)
 MAX_ENTITY_KEYS = 60
 _WORD = re.compile(r"\b[^\W\d_]+(?:['’][^\W\d_]+)?\b")
+_DATELINE_ENDS = ("-", "–", "—")
 _URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://([^/:?#]+)", re.I)
 
 
@@ -129,6 +130,10 @@ class StoryFeatures:
     duplicate_of: str | None = None
     vector: list[float] | None = None                   # optional dense embedding of headline + lead
     headline: str | None = None                         # display title for the story record
+    headline_only: bool = False                         # a headline feed's record: its title is all its text
+    happened: str | None = None                         # the day the lead says its news happened (ISO)
+    where: list[str] = field(default_factory=list)      # countries and IGOs the lead names (`lead_parties`)
+    opinion: bool = False                               # an opinion or analysis piece (`Article.opinion`)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -142,9 +147,15 @@ def _headline(article: Article, first_sentence: str | None) -> str | None:
     if article.title and article.title.strip():
         return article.title.strip()
     first_line = article.text.strip().split("\n", 1)[0].strip()
-    if 0 < len(first_line) <= 200:
+    if 0 < len(first_line) <= 200 and not first_line.endswith(_DATELINE_ENDS):  # "NAIROBI, April 5 -" is no title
         return first_line
     return first_sentence.strip()[:200] if first_sentence else None
+
+
+def is_headline_only(article: Article) -> bool:
+    """A record of a headline feed: no text but its title (ingest makes the title its text)."""
+    text = article.text.strip()
+    return not text or (article.title is not None and text == article.title.strip())
 
 
 def entity_keys(annotated: AnnotatedArticle, before: int | None = None) -> Counter:
@@ -164,6 +175,51 @@ def entity_keys(annotated: AnnotatedArticle, before: int | None = None) -> Count
         if p.geonameid is not None:
             keys[f"p:{p.geonameid}"] += 1
     return keys
+
+
+@functools.lru_cache(maxsize=1)
+def _iso3_of() -> dict[str, str]:
+    return {r["iso2"]: r["iso3"] for r in load_tsv("actors_countries.tsv") if r.get("iso2") and r.get("iso3")}
+
+
+def lead_parties(annotated: AnnotatedArticle, before: int) -> list[str]:
+    """Who and where the lead is about: the ISO-3 countries of its places and actors, and the
+    names of the international organisations it names (`IGO:NATO`). One happening has one
+    scene: two leads naming disjoint sets are rarely about the same one."""
+    out: set[str] = set()
+    iso3 = _iso3_of()
+    for p in annotated.places:
+        if p.start < before and p.country and not p.metonym and p.country.upper() in iso3:
+            out.add(iso3[p.country.upper()])
+    for a in annotated.actors:
+        if a.start >= before or not a.country:
+            continue
+        if a.country in ("IGO", "NGO"):
+            if a.name:
+                out.add(f"{a.country}:{a.name.lower()}")
+        elif len(a.country) == 3 and a.country.isalpha() and a.country != "---":
+            out.add(a.country)
+    return sorted(out)
+
+
+HAPPENED_WITHIN_DAYS = 3  # a day the lead names this far before publication is the news's day
+
+
+def happened_on(annotated: AnnotatedArticle, before: int) -> str | None:
+    """The day the lead says its news happened: the first day it names ("on Friday",
+    "March 3") that lies within `HAPPENED_WITHIN_DAYS` before publication; None if it
+    names none (the publication date then stands for it). A report two days late about
+    Friday's vote is then compared with Friday's reports, not with Sunday's."""
+    published = day_number(annotated.article.published)
+    if published is None:
+        return None
+    for t in annotated.times:
+        if t.start >= before or t.type not in ("DATE", "TIME") or not t.value or t.end_value:
+            continue
+        day = day_number(t.value[:10]) if len(t.value) >= 10 and t.value[4] == "-" and t.value[7] == "-" else None
+        if day is not None and 0 <= int(published) - day <= HAPPENED_WITHIN_DAYS:
+            return t.value[:10]
+    return None
 
 
 def lead_end(annotated: AnnotatedArticle) -> int:
@@ -203,6 +259,8 @@ def make_features(
         lead_entities=sorted(set(lead_entities)),
         duplicate_of=article.duplicate_of,
         headline=headline,
+        headline_only=is_headline_only(article),
+        opinion=bool(getattr(article, "opinion", False)),
     )
 
 
@@ -216,8 +274,10 @@ def features_of(annotated: AnnotatedArticle, embeddings: bool | None = None) -> 
     article = annotated.article
     keywords = annotated.keywords or content_terms(article.text)
     first = annotated.sentences[0].text if annotated.sentences else None
-    features = make_features(article, keywords, entity_keys(annotated), first,
-                             entity_keys(annotated, before=lead_end(annotated)))
+    end = lead_end(annotated)
+    features = make_features(article, keywords, entity_keys(annotated), first, entity_keys(annotated, before=end))
+    features.happened = happened_on(annotated, end)
+    features.where = lead_parties(annotated, end)
     from tidings.stories.embed import add_vectors, embeddings_wanted
 
     if embeddings or (embeddings is None and embeddings_wanted()):

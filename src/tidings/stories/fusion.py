@@ -5,23 +5,32 @@ Two mentions report the same happening when, within one story,
 - their CAMEO roots are equal (`03`–`06`, talk, meetings and cooperation, are reciprocal:
   the actors may come in either order; an attack is not),
 - their actors agree by country (or IGO/NGO code); an unknown actor on one side is a
-  wildcard as long as one known actor matches,
+  wildcard as long as one known actor matches; for a violent act told at the same town on
+  the same day, outlets may name two doers (or two victims): a conflict on who did it,
 - their dates are compatible: the intervals overlap within `DATE_SLACK_DAYS`, or, when a
   date only fell back on the publication date, within `WEAK_DATE_DAYS`,
 - their places are compatible: unknown, or in the same country (two towns of one
-  country are one place reported two ways: a conflict, not two events),
-- they agree on negation.
+  country are one place reported two ways: a conflict, not two events).
+
+Whether it happened is not a reason to split: one outlet asserting what another denies is
+one happening with a conflict on it.
 
 Grouping is complete-link (a mention joins the first group it is compatible with *every*
 member of), in a deterministic order, so no chain of near matches glues distinct events.
 
 A fused event keeps every mention, the outlets that carried it (a near duplicate on
 another outlet counts as that outlet and flags `syndicated`), when it was first seen, and
-a `Conflict` for every field on which outlets disagree (date, date_end, place, code,
-source, target): each value with the outlets and articles that gave it, the
-representative value first (most outlets, then earliest seen, then the more specific).
-Values that only refine another (July vs July 8, Belarus vs Brest, `06` vs `062`) are
-not a disagreement, nor are two values that the very same outlets gave.
+a `Conflict` for every fact on which outlets disagree: the date, the place, who did it
+(`source`) or to whom (`target`), whether it happened (`happened`: asserted against
+denied), a number told (`killed`, `wounded`, `arrested`, `abducted`, `troops`), or the code
+when two outlets give two different acts. Each value comes with the outlets and articles
+that gave it, the representative value first (most outlets, then earliest seen, then the
+more specific). Values that only refine another (July vs July 8, Belarus vs Brest) are
+not a disagreement, nor are two values that the very same outlets gave. A finer code of
+the same act (`06` vs `062`, the generic `040` "consult" vs `042` "make a visit") is a
+refinement: the event takes the finer code and `Event.refinements` says which outlets gave
+it and what it refines. `tidings.formats` says each as one
+line (`conflict_text`, `refinement_text`).
 """
 from __future__ import annotations
 
@@ -36,6 +45,10 @@ from typing import Any
 from tidings.records import Article, Conflict, Event, EventMention, Place, outlet_identity, stable_id
 
 RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06"})
+# acts whose doer (or victim) outlets dispute: told at the same town on the same day, two
+# doers are one happening with a conflict on who did it ("Russia shelled Kharkiv" against
+# "Ukraine shelled Kharkiv"); two donors of aid on one day are two happenings
+CONTESTED_ROOTS = frozenset({"17", "18", "19", "20"})
 DATE_SLACK_DAYS = 2          # two precise dates this close may be one happening told twice
 WEAK_DATE_DAYS = 7           # a date that is only the publication date is this loose
 SAME_PLACE_KM = 25.0         # two resolved places this close are one place
@@ -128,7 +141,21 @@ def _actors_compatible(a: _Mention, b: _Mention) -> bool:
         return a.m.code == b.m.code
     if ordered(a.src, a.tgt, b.src, b.tgt):
         return True
-    return a.reciprocal and ordered(a.src, a.tgt, b.tgt, b.src)
+    return (a.reciprocal and ordered(a.src, a.tgt, b.tgt, b.src)) or _contested(a, b)
+
+
+def _contested(a: _Mention, b: _Mention) -> bool:
+    """One known side agrees and the other is disputed, for a violent act told at the same
+    town on the same day (see CONTESTED_ROOTS)."""
+    if a.root not in CONTESTED_ROOTS or a.weak or b.weak or a.m.place is None or b.m.place is None:
+        return False
+    pa, pb = a.m.place, b.m.place
+    same_town = _place_level(pa) == _place_level(pb) == 2 and (
+        (pa.geonameid is not None and pa.geonameid == pb.geonameid) or (_km(pa, pb) or SAME_PLACE_KM + 1) <= SAME_PLACE_KM)
+    if not same_town or (a.start, a.end) != (b.start, b.end):
+        return False
+    known = all(x is not None for x in (a.src, a.tgt, b.src, b.tgt))
+    return known and ((a.src == b.src) != (a.tgt == b.tgt))
 
 
 def _dates_compatible(a: _Mention, b: _Mention) -> bool:
@@ -150,7 +177,7 @@ def _places_compatible(a: Place | None, b: Place | None) -> bool:
 
 def compatible(a: _Mention, b: _Mention) -> bool:
     """Could two mentions of one story report one happening?"""
-    return (a.root == b.root and a.m.negated == b.m.negated and _actors_compatible(a, b)
+    return (a.root == b.root and _actors_compatible(a, b)
             and _dates_compatible(a, b) and _places_compatible(a.m.place, b.m.place))
 
 
@@ -199,18 +226,41 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def refines(fine: str, coarse: str) -> bool:
+    """Is `fine` a finer code of the same act as `coarse`? Its parent (`06` < `062` < `0622`),
+    or the same root's generic code, the one "not specified below" (`040` < `042`)."""
+    if fine == coarse or not fine or not coarse:
+        return False
+    if fine.startswith(coarse):
+        return True
+    return len(coarse) == 3 and coarse.endswith("0") and fine[:2] == coarse[:2]
+
+
 def _choose_code(field_name: str, items: list[tuple[str, _Mention]]) -> tuple[str | None, Conflict | None]:
-    """Codes in a chain (`06` < `062` < `0622`) agree: the most specific wins. Otherwise the
-    best supported code stands and the disagreement is a conflict."""
+    """Codes that refine one another agree: the finest wins. Otherwise the best supported
+    code stands and the disagreement is a conflict."""
     codes = sorted({c for c, _ in items if c})
     if not codes:
         return None, None
-    longest = max(codes, key=lambda c: (len(c), c))
-    if all(longest.startswith(c) for c in codes):
-        return longest, None
+    finest = [c for c in codes if not any(refines(o, c) for o in codes)]
+    if len(finest) == 1:
+        return finest[0], None
     return _choose(field_name, [(c, c, mm) for c, mm in items if c],
-                   subsumed=lambda k, others: any(o != k and o.startswith(k) for o in others),
+                   subsumed=lambda k, others: any(refines(o, k) for o in others),
                    specificity=len)
+
+
+def _refinements(field_name: str, chosen: str | None, items: list[tuple[str, _Mention]]) -> list[dict[str, Any]]:
+    """The chosen code, who gave it, and the coarser codes of the same act it stands for."""
+    if not chosen:
+        return []
+    coarser = sorted({c for c, _ in items if c and refines(chosen, c)})
+    if not coarser:
+        return []
+    def outlets(code: str) -> list[str]:
+        return sorted({mm.outlet for c, mm in items if c == code})
+    return [{"field": field_name, "value": chosen, "outlets": outlets(chosen),
+             "refines": [{"value": c, "outlets": outlets(c)} for c in coarser]}]
 
 
 def _date_subsumed(key: Hashable, others: list[Hashable]) -> bool:
@@ -325,9 +375,11 @@ def _fuse(story_id: str, group: list[_Mention], articles: dict[str, Article]) ->
     note(c)
     target, c = _choose_code("target", [(t, mm) for t, mm in targets if t and not t.startswith("---")])
     note(c)
-    code, c = _choose_code("code", [(mm.m.code, mm) for mm in group])
+    code_items = [(mm.m.code, mm) for mm in group]
+    code, c = _choose_code("code", code_items)
     note(c)
     code = code or group[0].m.code
+    refinements = _refinements("code", code, code_items)
 
     strong = [mm for mm in group if not mm.weak and mm.m.date]
     dated = strong or [mm for mm in group if mm.m.date]
@@ -343,6 +395,16 @@ def _fuse(story_id: str, group: list[_Mention], articles: dict[str, Article]) ->
     note(c)
     attributed, _ = _choose("attributed_to", [(mm.m.attributed_to, mm.m.attributed_to, mm)
                                               for mm in group if mm.m.attributed_to])
+    happened, c = _choose("happened", [(mm.m.negated, "denied" if mm.m.negated else "asserted", mm)
+                                       for mm in group])
+    note(c)
+    negated = happened == "denied"
+    counts: dict[str, int] = {}
+    for what in sorted({k for mm in group for k in (mm.m.counts or {})}):
+        value, c = _choose(what, [(mm.m.counts[what], mm.m.counts[what], mm) for mm in group
+                                  if what in (mm.m.counts or {})])
+        note(c)
+        counts[what] = value
     modalities = {mm.m.modality for mm in group}
     modality = next((m for m in ("asserted", "planned", "hypothetical") if m in modalities), group[0].m.modality)
 
@@ -370,11 +432,12 @@ def _fuse(story_id: str, group: list[_Mention], articles: dict[str, Article]) ->
     mentions = [dataclasses.replace(mm.m, outlet=mm.outlet) for mm in group]
     actors = sorted([source or "", target or ""]) if reciprocal else [source or "", target or ""]
     return Event(
-        id=stable_id(story_id, *actors, code[:2], date, group[0].m.negated),
+        id=stable_id(story_id, *actors, code[:2], date, negated),
         story=story_id, source=source, target=target, code=code, plover=plover, goldstein=goldstein,
         quad_class=quad, date=date, date_end=date_end, place=place, attributed_to=attributed,
-        negated=group[0].m.negated, modality=modality, mentions=mentions, outlets=len(outlets),
+        negated=negated, modality=modality, mentions=mentions, outlets=len(outlets),
         outlet_names=outlets, syndicated=syndicated, first_seen=seen[0] if seen else None, conflicts=conflicts,
+        counts=counts, refinements=refinements,
     )
 
 
