@@ -144,7 +144,11 @@ def test_watch_input_errors(env, tmp_path):
     assert none.returncode == 2 and "no feed URLs in the file" in none.stderr
     bad = run(env, "watch", "--db", tmp_path / "x.duckdb", empty, "--every", "soon")
     assert bad.returncode == 2 and "'soon' is not a duration" in bad.stderr
-    for proc in (missing, none, bad):
+    markup = tmp_path / "[red]feeds[bold].txt"    # Rich markup in a user's string is printed as it is
+    markup.write_text("[/b] not a feed address\n")
+    odd = run(env, "watch", "--db", tmp_path / "x.duckdb", markup, "--once")
+    assert odd.returncode == 2 and "[/b] not a feed address" in odd.stderr and "[red]feeds[bold].txt" in odd.stderr
+    for proc in (missing, none, bad, odd):
         assert "Traceback" not in proc.stderr
     assert not (tmp_path / "x.duckdb").exists()
 

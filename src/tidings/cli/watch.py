@@ -8,9 +8,10 @@ import threading
 import time
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from tidings.cli.app import DbOption, Format, app, emit, err, open_store
+from tidings.cli.app import DbOption, Format, app, emit, err, open_store, report_skipped
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])", re.I)
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -102,7 +103,7 @@ def watch(
 
     Example: [bold]tidings watch --db news.duckdb feeds.txt --every 15m[/bold]
     """
-    from tidings.ingest.fetch import FetchPolicy, Fetcher
+    from tidings.ingest.fetch import Fetcher, FetchPolicy
 
     interval = _positive(parse_duration(every), "--every")
     policy = FetchPolicy(connect_timeout=_positive(timeout, "--timeout"), read_timeout=timeout,
@@ -138,18 +139,18 @@ def _poll(db: str, urls: list[str], n: int, fetcher, once: bool, show) -> None:
     try:
         store = _open_store_for_poll(db, once)
     except StoreError as e:
-        err.print(f"[yellow]skipped poll {n}:[/yellow] {e}; trying again at the next poll", highlight=False,
+        err.print(f"[yellow]skipped poll {n}:[/yellow] {escape(str(e))}; trying again at the next poll", highlight=False,
                   soft_wrap=True)
         return
     try:
         with store:
-            summary = Watcher(store, fetcher, _log, on_progress=show).poll(urls)
+            summary = Watcher(store, fetcher, report_skipped, on_progress=show).poll(urls)
             articles = store.stats()["articles"]
     except KeyboardInterrupt:
         err.print("aborted: the open batch was rolled back; entries not yet stored stay queued", highlight=False)
         raise typer.Exit(130) from None
     except Exception as e:  # a bug must not end a long-running watcher with a traceback
-        err.print(f"[red]poll {n} failed:[/red] {type(e).__name__}: {' '.join(str(e).split())[:300]}; "
+        err.print(f"[red]poll {n} failed:[/red] {type(e).__name__}: {escape(' '.join(str(e).split())[:300])}; "
                   "the open batch was rolled back, its entries stay queued", highlight=False, soft_wrap=True)
         if once:
             raise typer.Exit(1) from None
@@ -174,13 +175,9 @@ def _open_store_for_poll(db: str, once: bool):
         return Store(db, read_only=False, wait=WRITE_WAIT)
     except StoreError as e:
         if once:
-            err.print(f"[red]error:[/red] {e}", highlight=False)
+            err.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
             raise typer.Exit(2) from e
         raise
-
-
-def _log(line: str) -> None:
-    err.print(f"[yellow]skipped:[/yellow] {line}", highlight=False, soft_wrap=True)
 
 
 def _feed_list(path: str, previous: list[str] | None) -> list[str]:
@@ -191,15 +188,15 @@ def _feed_list(path: str, previous: list[str] | None) -> list[str]:
         urls, problems = read_feed_list(path)
     except OSError as e:
         if previous is None:
-            err.print(f"[red]error:[/red] {path}: cannot read the feed list ({e.strerror or e})", highlight=False)
+            err.print(f"[red]error:[/red] {escape(path)}: cannot read the feed list ({escape(str(e.strerror or e))})", highlight=False)
             raise typer.Exit(2) from e
-        err.print(f"[yellow]warning:[/yellow] {path}: cannot read the feed list ({e.strerror or e}); "
+        err.print(f"[yellow]warning:[/yellow] {escape(path)}: cannot read the feed list ({escape(str(e.strerror or e))}); "
                   "polling the feeds of the last poll", highlight=False)
         return previous
     for p in problems:
-        err.print(f"[yellow]skipped:[/yellow] {p}", highlight=False, soft_wrap=True)
+        report_skipped(p)
     if not urls and previous is None:
-        err.print(f"[red]error:[/red] {path}: no feed URLs in the file", highlight=False)
+        err.print(f"[red]error:[/red] {escape(path)}: no feed URLs in the file", highlight=False)
         raise typer.Exit(2)
     return urls
 
