@@ -133,19 +133,19 @@ def time_add(records: list[dict], workers: int) -> dict:
 
 def time_writer(records: list[dict]) -> dict:
     """The writing process fed annotations made beforehand (outside the timing)."""
-    from tidings.distributed import BatchResult, annotate_batch
+    from tidings.distributed import BatchResult, BatchWork, annotate_batch
     from tidings.process import add_articles
     from tidings.store import Store
 
     articles = articles_of(records)
-    made = annotate_batch(articles)
+    made = annotate_batch(BatchWork(articles_of(records)))
     by_id = {ann.article.id: (ann, sig, f) for ann, sig, f in zip(made.annotated, made.signatures, made.features)}
 
     class StoredAnnotations:
         def map(self, batches):
-            for tag, batch in batches:
+            for tag, work in batches:
                 result = BatchResult()
-                for a in batch:
+                for a in work.articles:
                     ann, sig, features = by_id[a.id]
                     result.annotated.append(ann)
                     result.signatures.append(sig)
