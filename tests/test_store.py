@@ -17,6 +17,7 @@ from tidings.records import (
     stable_id,
 )
 from tidings.store import Store, StoreError
+from tidings.store.db import Batch, StoredArticle
 from tidings.store.export import GDELT_COLUMNS, export_gdelt, export_jsonl, export_parquet
 from tidings.stories import fuse_events
 
@@ -102,6 +103,50 @@ def test_rolled_back_batch_leaves_nothing(tmp_path):
         store.add_article(_annotated("An unrelated story about grain exports from Odesa.", "C", "2024-07-11"),
                           "story2", None, 3)
         store.rollback()
+    assert dump_db(db) == before
+
+
+def _many(n: int) -> list[AnnotatedArticle]:
+    return [_annotated(f"Report {i}: a Chinese military delegation visited Minsk from Saturday to Monday.",
+                       f"Outlet{i % 3}", f"2024-07-{9 + i % 3:02d}") for i in range(n)]
+
+
+def test_one_bulk_batch_writes_what_article_by_article_writes(tmp_path):
+    """The bulk write path (one insert per table) stores exactly the rows of single inserts."""
+    docs = _many(7)
+    with Store(tmp_path / "single.duckdb") as store:
+        store.begin()
+        for seq, d in enumerate(docs, start=1):
+            store.add_article(d, "story1", bytes([seq]), seq)
+        store.replace_events(["story1"], [_fused("story1", store.mentions_of_stories(["story1"])["story1"])])
+        store.put_state("clusterer", {"n": 7})
+        store.commit()
+    with Store(tmp_path / "bulk.duckdb") as store:
+        for d in docs:  # the ids the store gives mentions without one
+            for i, m in enumerate(d.events):
+                m.id = f"{d.article.id}:{i}"
+        batch = Batch(articles=[StoredArticle(d, "story1", bytes([seq]), seq) for seq, d in enumerate(docs, start=1)],
+                      stories={"story1"}, events=[_fused("story1", sorted((m for d in docs for m in d.events),
+                                                                         key=lambda m: m.id))],
+                      state={"clusterer": {"n": 7}})
+        store.write_batch(batch)
+    bulk = dump_db(tmp_path / "bulk.duckdb")
+    assert len(bulk["articles"]) == 7 and len(bulk["event_mentions"]) == 7 and len(bulk["annotations"]) == 21
+    assert bulk == dump_db(tmp_path / "single.duckdb")
+
+
+def test_a_batch_that_fails_half_way_writes_nothing(tmp_path):
+    db = tmp_path / "t.duckdb"
+    with Store(db) as store:
+        _fill(store)
+    before = dump_db(db)
+    with Store(db) as store:
+        batch = Batch(articles=[StoredArticle(d, "story2", None, 10 + i) for i, d in enumerate(_many(3))],
+                      sources=[("x", "/somewhere/else.txt")],
+                      state={"clusterer": {"not json": object()}})  # fails after the rows went in
+        with pytest.raises(TypeError):
+            store.write_batch(batch)
+        assert store.known_ids(s.annotated.article.id for s in batch.articles) == set()
     assert dump_db(db) == before
 
 

@@ -1,3 +1,4 @@
 from tidings.cli import app
 
-app(prog_name="tidings")
+if __name__ == "__main__":  # worker processes (Dask, multiprocessing) import this module without running it
+    app(prog_name="tidings")

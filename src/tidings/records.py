@@ -7,6 +7,7 @@ or TimeML values where a layer keeps granularity (`2024-06`, `2024-W27`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 import unicodedata
@@ -241,12 +242,23 @@ class AnnotatedArticle:
     keywords: list[str] = field(default_factory=list)  # content-word lemmas, for story clustering
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def to_dict(record: Any) -> Any:
     """Records (and lists of them) as plain JSON-ready dicts."""
-    if dataclasses.is_dataclass(record):
-        return {f.name: to_dict(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    if isinstance(record, _SCALARS):  # most values: checked first, this runs for every stored layer item
+        return record
     if isinstance(record, list):
         return [to_dict(r) for r in record]
     if isinstance(record, dict):
         return {k: to_dict(v) for k, v in record.items()}
+    names = _field_names(type(record))
+    if names is not None:
+        return {name: to_dict(getattr(record, name)) for name in names}
     return record
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None

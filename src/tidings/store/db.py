@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from tidings.records import AnnotatedArticle, Article, Event, EventMention, to_dict
 from tidings.store.query import Queries, mention_from_json
@@ -63,6 +65,27 @@ ALTER TABLE events ADD COLUMN IF NOT EXISTS outlet_keys VARCHAR[];
 UPDATE events SET outlet_keys = list_transform(CAST(json_extract(data, '$.outlet_names') AS VARCHAR[]),
                                                lambda x: lower(x)) WHERE outlet_keys IS NULL;
 """
+
+_S, _I, _L, _F, _B = pa.string(), pa.int32(), pa.int64(), pa.float64(), pa.bool_()
+# Each table's columns, with the Arrow type its bulk insert is built with (JSON columns
+# are sent as text); inserts name them, so files whose upgrades appended columns take them alike.
+COLUMNS: dict[str, list[tuple[str, pa.DataType]]] = {
+    "articles": [("id", _S), ("url", _S), ("outlet", _S), ("title", _S), ("published", _S), ("text", _S),
+                 ("lang", _S), ("author", _S), ("external_id", _S), ("duplicate_of", _S), ("story", _S),
+                 ("signature", pa.binary()), ("seq", _L), ("thread", _S), ("opinion", _B)],
+    "article_sources": [("article", _S), ("source", _S)],
+    "annotations": [("article", _S), ("layer", _S), ("idx", _I), ("start_char", _I), ("end_char", _I),
+                    ("text", _S), ("code", _S), ("value", _S), ("data", _S)],
+    "event_mentions": [("id", _S), ("article", _S), ("story", _S), ("start_char", _I), ("end_char", _I),
+                       ("source", _S), ("target", _S), ("code", _S), ("date", _S), ("date_end", _S),
+                       ("outlet", _S), ("attributed_to", _S), ("data", _S)],
+    "events": [("id", _S), ("story", _S), ("source", _S), ("target", _S), ("code", _S), ("root", _S),
+               ("plover", _S), ("goldstein", _F), ("quad_class", _I), ("date", _S), ("date_end", _S),
+               ("place_name", _S), ("place_geonameid", _L), ("place_country", _S), ("place_lat", _F),
+               ("place_lon", _F), ("attributed_to", _S), ("negated", _B), ("modality", _S), ("outlets", _I),
+               ("n_mentions", _I), ("syndicated", _B), ("first_seen", _S), ("data", _S),
+               ("outlet_keys", pa.list_(_S))],
+}
 
 
 class StoreError(RuntimeError):
@@ -232,54 +255,120 @@ class Store(Queries):
     def rollback(self) -> None:
         self.con.execute("ROLLBACK")
 
+    def write_batch(self, batch: "Batch") -> None:
+        """Everything one batch of `tidings add` changes, in one transaction: all of it or nothing."""
+        self.begin()
+        try:
+            self.add_sources(batch.sources)
+            self.insert_articles(batch.articles)
+            if batch.stories:
+                self.replace_events(batch.stories, batch.events)
+            for key, value in batch.state.items():
+                self.put_state(key, value)
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
+
     def add_sources(self, pairs: Iterable[tuple[str, str]]) -> None:
-        rows = sorted(set(pairs))
-        if rows:
-            self.con.executemany("INSERT OR IGNORE INTO article_sources VALUES (?, ?)", rows)
+        self._insert("article_sources", sorted(set(pairs)))
+
+    def insert_articles(self, stored: Iterable["StoredArticle"]) -> None:
+        """Articles with their sources, annotation layers and event mentions, one bulk insert
+        per table. Mentions without an id get `ARTICLE:INDEX`."""
+        articles, sources, annotations, mentions = [], [], [], []
+        for s in stored:
+            a = s.annotated.article
+            articles.append((a.id, a.url, a.outlet, a.title, a.published, a.text, a.lang, a.author,
+                             a.external_id, a.duplicate_of, s.story, s.signature, s.seq, s.thread or s.story,
+                             a.opinion))
+            sources.extend((a.id, src) for src in (a.sources or [a.url or a.id]))
+            annotations.extend(annotation_rows(s.annotated))
+            for i, m in enumerate(s.annotated.events):
+                m.id = m.id or mention_id(a.id, i)
+                mentions.append((m.id, a.id, s.story, m.start, m.end, m.source, m.target, m.code, m.date,
+                                 m.date_end, m.outlet, m.attributed_to, _json(m)))
+        self._insert("articles", articles)
+        self.add_sources(sources)
+        self._insert("annotations", annotations)
+        self._insert("event_mentions", mentions)
 
     def add_article(self, annotated: AnnotatedArticle, story: str | None, signature: bytes | None, seq: int,
                     thread: str | None = None) -> None:
-        a = annotated.article
-        self.con.execute(
-            "INSERT OR IGNORE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [a.id, a.url, a.outlet, a.title, a.published, a.text, a.lang, a.author, a.external_id,
-             a.duplicate_of, story, signature, seq, thread or story, a.opinion])
-        self.add_sources((a.id, s) for s in (a.sources or [a.url or a.id]))
-        rows = []
-        for layer, items in (("time", annotated.times), ("place", annotated.places),
-                             ("actor", annotated.actors), ("attribution", annotated.attributions)):
-            for i, item in enumerate(items):
-                code = getattr(item, "code", None) or getattr(item, "speaker_code", None)
-                value = getattr(item, "value", None) or (
-                    str(item.geonameid) if layer == "place" and item.geonameid else None) or getattr(item, "speaker", None)
-                text = getattr(item, "text", None) or a.text[item.start:item.end]
-                rows.append([a.id, layer, i, item.start, item.end, text, code, value, _json(item)])
-        if rows:
-            self.con.executemany("INSERT OR IGNORE INTO annotations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        mention_rows = []
-        for i, m in enumerate(annotated.events):
-            m.id = m.id or f"{a.id}:{i}"
-            mention_rows.append([m.id, a.id, story, m.start, m.end, m.source, m.target, m.code, m.date,
-                                 m.date_end, m.outlet, m.attributed_to, _json(m)])
-        if mention_rows:
-            self.con.executemany("INSERT OR IGNORE INTO event_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                 mention_rows)
+        self.insert_articles([StoredArticle(annotated, story, signature, seq, thread)])
 
     def replace_events(self, stories: Iterable[str], events: Iterable[Event]) -> None:
         """Fused events are a function of their story's mentions: rewrite them whole."""
         self.con.execute("DELETE FROM events WHERE story IN (SELECT unnest(?))", [sorted(set(stories))])
-        rows = []
-        for e in events:
+        rows: dict[str, tuple] = {}
+        for e in events:  # a later event of the same id wins, as INSERT OR REPLACE did row by row
             p = e.place
-            rows.append([e.id, e.story, e.source, e.target, e.code, (e.code or "")[:2], e.plover, e.goldstein,
-                         e.quad_class, e.date, e.date_end, p and p.name, p and p.geonameid, p and p.country,
-                         p and p.lat, p and p.lon, e.attributed_to, e.negated, e.modality, e.outlets,
-                         len(e.mentions), e.syndicated, e.first_seen, _json(e),
-                         [o.lower() for o in e.outlet_names]])
-        if rows:
-            self.con.executemany(
-                "INSERT OR REPLACE INTO events VALUES (" + ", ".join("?" * 25) + ")", rows)
+            rows[e.id] = (e.id, e.story, e.source, e.target, e.code, (e.code or "")[:2], e.plover, e.goldstein,
+                          e.quad_class, e.date, e.date_end, p and p.name, p and p.geonameid, p and p.country,
+                          p and p.lat, p and p.lon, e.attributed_to, e.negated, e.modality, e.outlets,
+                          len(e.mentions), e.syndicated, e.first_seen, _json(e), [o.lower() for o in e.outlet_names])
+        self._insert("events", list(rows.values()), conflict="REPLACE")
 
     def put_state(self, key: str, value: Any) -> None:
         self.con.execute("INSERT OR REPLACE INTO state VALUES (?, ?)",
                          [key, json.dumps(value, sort_keys=True, ensure_ascii=False)])
+
+    def _insert(self, table: str, rows: list[tuple], conflict: str = "IGNORE") -> None:
+        """One INSERT for all rows, through an Arrow table: a column store takes a few large
+        inserts far faster than many single-row ones. `table` is one of ours, never user text."""
+        if not rows:
+            return
+        names, types = zip(*COLUMNS[table])
+        columns = zip(*rows)
+        data = pa.table([pa.array(list(c), type=t) for c, t in zip(columns, types)], names=list(names))
+        view = f"_tidings_rows_{table}"
+        listed = ", ".join(names)
+        self.con.register(view, data)
+        try:
+            self.con.execute(f"INSERT OR {conflict} INTO {table} ({listed}) SELECT {listed} FROM {view}")
+        finally:
+            self.con.unregister(view)
+
+
+@dataclass
+class StoredArticle:
+    """A new article as the store keeps it: its layers, its event story, its MinHash
+    signature, its place in input order and its thread (its story's, when not given)."""
+
+    annotated: AnnotatedArticle
+    story: str | None
+    signature: bytes | None
+    seq: int
+    thread: str | None = None
+
+
+@dataclass
+class Batch:
+    """What one batch of `tidings add` writes (`Store.write_batch`)."""
+
+    articles: list[StoredArticle] = field(default_factory=list)
+    sources: list[tuple[str, str]] = field(default_factory=list)   # new sources of articles already stored
+    stories: set[str] = field(default_factory=set)                 # stories whose events are rewritten ...
+    events: list[Event] = field(default_factory=list)              # ... with these
+    state: dict[str, Any] = field(default_factory=dict)            # `state` table entries
+
+
+LAYERS = ("time", "place", "actor", "attribution")
+
+
+def mention_id(article_id: str, index: int) -> str:
+    """The id of an article's INDEX-th event mention."""
+    return f"{article_id}:{index}"
+
+
+def annotation_rows(annotated: AnnotatedArticle) -> Iterator[tuple]:
+    """Rows of the `annotations` table for one article: each layer item with its span, its
+    code and value (where the layer has them) and the whole record as JSON."""
+    a = annotated.article
+    for layer, items in zip(LAYERS, (annotated.times, annotated.places, annotated.actors, annotated.attributions)):
+        for i, item in enumerate(items):
+            code = getattr(item, "code", None) or getattr(item, "speaker_code", None)
+            value = getattr(item, "value", None) or (
+                str(item.geonameid) if layer == "place" and item.geonameid else None) or getattr(item, "speaker", None)
+            text = getattr(item, "text", None) or a.text[item.start:item.end]
+            yield (a.id, layer, i, item.start, item.end, text, code, value, _json(item))
