@@ -170,6 +170,18 @@ def test_every_command_explains_itself():
         assert "Example" in text, cmd
 
 
+def test_help_paragraphs_are_reflowed_not_broken_where_the_source_wraps():
+    """A docstring wrapped at 88 columns in the source must not keep those breaks: in a
+    wide terminal the lines of a paragraph of `add --help` run on."""
+    import os
+
+    proc = subprocess.run([sys.executable, "-m", "tidings", "add", "--help"], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, env={**os.environ, "COLUMNS": "400"})
+    lines = [line.strip(" │") for line in proc.stdout.splitlines()]
+    assert any(line.startswith("Reads .txt") and "folders recursively. Articles already" in line for line in lines), \
+        proc.stdout[:1500]
+
+
 # A developing story in a headline feed and two full reports (texts written for this test).
 THREAD_INPUT = [
     {"id": "w1", "url": "https://wire.example/1", "date": "2024-10-01", "title": "Gdansk shipyard workers strike over pay",

@@ -7,6 +7,7 @@ reported by `report_skipped`, one line each, and never stop a command.
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 import os
@@ -35,8 +36,30 @@ class _Run:
     command: str | None = None
 
 
+def reflow(doc: str | None) -> str | None:
+    """A docstring as `--help` should show it: Typer's rich mode keeps every line break, so
+    lines wrapped at 88 columns in the source came out ragged in an 80-column terminal.
+    Each paragraph becomes one line for the terminal to wrap; a paragraph holding an
+    indented or listed line keeps its lines."""
+    if not doc:
+        return doc
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(p if any(line[:1] in " -*|" for line in p.splitlines()) else " ".join(p.split("\n"))
+                       for p in paragraphs)
+
+
 class TidingsApp(typer.Typer):
-    """The Typer app, with unexpected errors turned into one line (the traceback with --debug)."""
+    """The Typer app, with help texts reflowed (`reflow`) and unexpected errors turned into
+    one line (the traceback with --debug)."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        register = super().command(*args, **kwargs)
+
+        def decorator(f: Any) -> Any:
+            f.__doc__ = reflow(f.__doc__)
+            return register(f)
+
+        return decorator
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
