@@ -88,3 +88,36 @@ def test_foreign_signature_rejected():
     import pytest
     with pytest.raises(ValueError):
         from_signature(b"xx" + bytes(4 * NUM_PERM))
+
+
+def test_the_index_keeps_a_window_of_recent_originals():
+    index = NearDuplicateIndex(window=2)
+    index.add("orig", signature(ORIGINAL))
+    index.add("other", signature(OTHER_STORY))
+    assert index.add("copy", signature(EDITED_COPY)) == "orig"          # still in the window
+    index.add("third", signature(SAME_HAPPENING_OTHER_OUTLET))          # pushes "orig" out
+    assert "orig" not in index and len(index) == 2
+    assert index.add("late-copy", signature(EDITED_COPY)) is None       # indexed as an original now
+    assert "late-copy" in index and "other" not in index
+
+
+def test_index_rebuilt_with_a_window_equals_the_index_fed_one_by_one(tmp_path):
+    """What the next run loads from the store is what this run held at its end."""
+    from tidings.ingest.dedup import EMPTY_SIGNATURE
+    from tidings.records import AnnotatedArticle, Article
+    from tidings.store import Store
+    from tidings.store.db import Batch, StoredArticle
+
+    texts = [("a", ORIGINAL), ("e", ""), ("b", OTHER_STORY), ("c", SAME_HAPPENING_OTHER_OUTLET), ("f", "")]
+    fed = NearDuplicateIndex(window=2)
+    batch = Batch()
+    for seq, (article_id, text) in enumerate(texts):
+        fed.add(article_id, signature(text))
+        annotated = AnnotatedArticle(article=Article(id=article_id, text=text or "-", sources=[f"{article_id}.txt"]))
+        batch.articles.append(StoredArticle(annotated, f"s-{article_id}", signature(text), seq))
+    with Store(tmp_path / "w.duckdb") as store:
+        store.write_batch(batch)
+        loaded = NearDuplicateIndex.from_pairs(store.signatures(last=2, skip=EMPTY_SIGNATURE), window=2)
+        assert [i for i, _ in store.signatures()] == ["a", "e", "b", "c", "f"]
+    assert list(loaded._order) == list(fed._order) == ["b", "c"]
+    assert loaded.add("copy", signature(EDITED_COPY)) is fed.add("copy", signature(EDITED_COPY)) is None

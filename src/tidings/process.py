@@ -140,9 +140,9 @@ class _Writer:
     @functools.cached_property
     def near(self) -> "NearDuplicateIndex":
         """Loaded on the first new article: a re-run of stored input never needs it."""
-        from tidings.ingest.dedup import NearDuplicateIndex
+        from tidings.ingest.dedup import EMPTY_SIGNATURE, WINDOW, NearDuplicateIndex
 
-        return NearDuplicateIndex.from_pairs(self.store.signatures())
+        return NearDuplicateIndex.from_pairs(self.store.signatures(last=WINDOW, skip=EMPTY_SIGNATURE))
 
     def __call__(self, admitted: _Admitted, result: "BatchResult", copy_sources: list[tuple[str, str]]) -> None:
         batch = Batch(sources=admitted.sources + copy_sources)

@@ -9,6 +9,10 @@ the LSH lookup, so LSH's false candidates are dropped.
 
 A signature is 128 32-bit minimum hashes behind a 2-byte version tag (514 bytes), small
 enough to store with each article and to rebuild the index from on the next run.
+
+The index holds the most recent WINDOW originals only: syndicated copies follow their
+original within days, and an index of every original ever stored would grow by about
+7 KB per article for as long as a database is fed (docs/scaling.md).
 """
 from __future__ import annotations
 
@@ -26,6 +30,9 @@ SHINGLE_WORDS = 3
 NUM_PERM = 128
 THRESHOLD = 0.5
 SEED = 1
+# Originals kept in the index (in memory: about 7 KB each, 350 MB at the most). Weeks of
+# news at a newsroom's pace; at GDELT's pace (300,000 articles a day) about four hours.
+WINDOW = 50_000
 _VERSION = b"M1"
 _WORD = re.compile(r"\w+")
 
@@ -81,28 +88,38 @@ def from_signature(sig: bytes) -> LeanMinHash:
 
 
 _EMPTY = struct.pack("<I", 0xFFFFFFFF) * NUM_PERM
+EMPTY_SIGNATURE = _VERSION + _EMPTY   # the signature of a text without words
 
 
 class NearDuplicateIndex:
     """Finds, for each new article, an earlier one it is a lightly edited copy of.
 
     Only originals are indexed: a copy points to its original, and a copy of a copy points
-    to the first original too.
+    to the first original too. Past `window` originals, the oldest leaves the index (its
+    later copies are then stored as originals).
     """
 
-    def __init__(self, threshold: float = THRESHOLD) -> None:
-        self.threshold = threshold
+    def __init__(self, threshold: float = THRESHOLD, window: int = WINDOW) -> None:
+        self.threshold, self.window = threshold, window
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self._order: dict[str, int] = {}
+        self._order: dict[str, int] = {}     # id -> when it was indexed; oldest first
+        self._count = 0
         self._hashes: dict[str, LeanMinHash] = {}
 
     @classmethod
-    def from_pairs(cls, pairs: Iterable[tuple[str, bytes]], threshold: float = THRESHOLD) -> "NearDuplicateIndex":
-        """An index of stored originals, (id, signature) in the order they were first seen."""
-        index = cls(threshold)
+    def from_pairs(cls, pairs: Iterable[tuple[str, bytes]], threshold: float = THRESHOLD,
+                   window: int = WINDOW) -> "NearDuplicateIndex":
+        """An index of stored originals, (id, signature) in the order they were first seen
+        (the last `window` of them are kept, as an index fed them one by one keeps them)."""
+        index = cls(threshold, window)
         for article_id, sig in pairs:
             index.insert(article_id, sig)
         return index
+
+    @staticmethod
+    def indexable(sig: bytes) -> bool:
+        """Whether a signature goes into the index: that of an empty text never does."""
+        return sig[len(_VERSION):] != _EMPTY
 
     def __len__(self) -> int:
         return len(self._order)
@@ -112,16 +129,21 @@ class NearDuplicateIndex:
 
     def insert(self, article_id: str, sig: bytes) -> None:
         """Index an original without looking for its duplicates."""
-        if article_id in self._order or sig[len(_VERSION):] == _EMPTY:
+        if article_id in self._order or not self.indexable(sig):
             return
         m = from_signature(sig)
         self._lsh.insert(article_id, m)
-        self._order[article_id] = len(self._order)
+        self._order[article_id] = self._count
+        self._count += 1
         self._hashes[article_id] = m
+        if len(self._order) > self.window:
+            oldest = next(iter(self._order))
+            self._lsh.remove(oldest)
+            del self._order[oldest], self._hashes[oldest]
 
     def find(self, sig: bytes) -> str | None:
         """The earliest indexed original this signature is a near duplicate of, if any."""
-        if sig[len(_VERSION):] == _EMPTY:
+        if not self.indexable(sig):
             return None
         m = from_signature(sig)
         matches = [c for c in self._lsh.query(m) if self._hashes[c].jaccard(m) >= self.threshold]

@@ -205,10 +205,14 @@ class Store(Queries):
         ).fetchall()
         return set(rows) & set(pairs)
 
-    def signatures(self) -> Iterator[tuple[str, bytes]]:
-        """(id, MinHash signature) of every stored original, for the near-duplicate index."""
+    def signatures(self, last: int | None = None, skip: bytes | None = None) -> Iterator[tuple[str, bytes]]:
+        """(id, MinHash signature) of the stored originals in input order, for the
+        near-duplicate index: the `last` ones only when given, not counting signatures
+        equal to `skip` (an empty text's, which the index never holds)."""
+        where = "signature IS NOT NULL AND duplicate_of IS NULL AND signature IS DISTINCT FROM ?"
         cur = self.con.execute(
-            "SELECT id, signature FROM articles WHERE signature IS NOT NULL AND duplicate_of IS NULL ORDER BY seq")
+            f"SELECT id, signature FROM (SELECT id, signature, seq FROM articles WHERE {where} "
+            "ORDER BY seq DESC LIMIT ?) ORDER BY seq", [skip, last])
         while rows := cur.fetchmany(2048):
             yield from rows
 
