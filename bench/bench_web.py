@@ -64,7 +64,8 @@ def build(path: Path, events_wanted: int) -> dict:
         con.execute(
             f"INSERT INTO articles SELECT {a}, a.url, a.outlet, a.title, shift(a.published, k), a.text, a.lang, "
             f"a.author, a.external_id, CASE WHEN a.duplicate_of IS NULL THEN NULL ELSE "
-            f"{NEW_ID.format(col='a.duplicate_of')} END, {st}, NULL, a.seq + k * 100000 "
+            f"{NEW_ID.format(col='a.duplicate_of')} END, {st}, NULL, a.seq + k * 100000, "
+            f"{NEW_ID.format(col='a.thread')}, a.opinion "
             "FROM articles a, copies")
         con.execute(f"INSERT INTO article_sources SELECT {NEW_ID.format(col='s.article')}, s.source || '#' || k "
                     "FROM article_sources s, copies")
