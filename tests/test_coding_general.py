@@ -42,6 +42,14 @@ def test_peacekeepers_and_monitors_sent_or_arriving_are_aid_and_who_receives_the
     assert e.code == "042"
 
 
+def test_a_town_that_falls_to_armed_men_is_taken_by_them_and_a_price_that_falls_is_no_event():
+    assert triples(events("The town of Kidal fell to Malian rebels on Sunday.")) == [("MLI", "MLI", "19")]
+    (e,) = events("The border post of Nahr Umar fell to Iranian troops after two days of shelling.")
+    assert (e.source[:3], e.code[:2]) == ("IRN", "19")
+    assert events("Oil prices fell to a four-year low in Nigeria on Monday.") == []
+    assert events("The decision fell to the Ghanaian government.") == []
+
+
 def test_accidents_are_no_attacks():
     assert events("An explosion at a fertiliser factory in Egypt killed nine workers.") == []
     assert events("A bus crashed into a ravine in Bolivia, killing 20 passengers.") == []

@@ -309,8 +309,10 @@ def read_participants(c: Candidate, art: ArticleIndex, state: Discourse) -> None
         if objs and not c.targets:
             c.targets = objs
     elif inverse:
-        c.sources = actor_sides(prep_objects(v, frozenset({"from", "by"})), art, state)
-        c.targets = subj_sides
+        # "received aid from X"; "the town fell to X" (its pattern names the preposition):
+        # the subject, or the country of the place it is, receives
+        c.sources = actor_sides(prep_objects(v, p.target_preps or frozenset({"from", "by"})), art, state)
+        c.targets = subj_sides or next((sides for t in subj if (sides := _place_sides(t, art))), [])
     else:
         c.sources, c.targets = subj_sides, objs
         # "hosted talks between A and B": A and B talk with each other, not with the host
