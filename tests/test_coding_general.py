@@ -50,6 +50,14 @@ def test_a_town_that_falls_to_armed_men_is_taken_by_them_and_a_price_that_falls_
     assert events("The decision fell to the Ghanaian government.") == []
 
 
+def test_the_means_named_as_object_is_not_the_doer_of_the_purpose_clause():
+    # "used batons to disperse": batons are no actor, so the police disperse; an actor as object
+    # still controls the clause ("urged Gabon to free": Gabon frees)
+    assert triples(events("Police used batons to disperse students protesting in Accra.")) == [("GHA", "GHA", "17")]
+    (e,) = [e for e in events("Senegal urged Gambia to release the detained fishermen.") if e.code.startswith("02")]
+    assert (e.source[:3], e.target[:3]) == ("SEN", "GMB")
+
+
 def test_accidents_are_no_attacks():
     assert events("An explosion at a fertiliser factory in Egypt killed nine workers.") == []
     assert events("A bus crashed into a ravine in Bolivia, killing 20 passengers.") == []
