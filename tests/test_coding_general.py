@@ -58,6 +58,13 @@ def test_the_means_named_as_object_is_not_the_doer_of_the_purpose_clause():
     assert (e.source[:3], e.target[:3]) == ("SEN", "GMB")
 
 
+def test_a_game_won_in_a_cup_is_no_assault_but_an_attack_at_a_match_is_an_attack():
+    assert events("Zambia beat Malawi 2-0 in the COSAFA Cup semifinal on Saturday.") == []
+    assert [e.code[:2] for e in events("Gunmen attacked supporters at a football match in Conakry.")] == ["19"]
+    # a party named a league is no game
+    assert events("The Awami League accused the army of rigging the vote.")[0].code.startswith("11")
+
+
 def test_accidents_are_no_attacks():
     assert events("An explosion at a fertiliser factory in Egypt killed nine workers.") == []
     assert events("A bus crashed into a ravine in Bolivia, killing 20 passengers.") == []

@@ -91,6 +91,12 @@ def not_political(c: Candidate, art: ArticleIndex) -> bool:
             return True
         if any(x.lemma_.lower() in sport for x in t.subtree):
             return True
+    # a contest won where games are played: "beat Uganda in the Africa Cup qualifier" (but
+    # "gunmen attacked fans at a football match" is an attack)
+    if cue_lemma(c.anchor, art) in art.lex.cue("contest_verb"):
+        for g in prep_objects(c.anchor, frozenset({"in", "at", "during"})):
+            if any(x.lemma_.lower() in sport for x in g.subtree):
+                return True
     return _accident(c, art)
 
 
