@@ -363,3 +363,10 @@ def test_forces_the_phrase_calls_the_countrys_own_take_its_country_and_bare_troo
     # plain troops in a story about one country are as often someone else's: no country
     found = actors(nlp, "Troops patrolled the streets of Bamako in Mali on Friday.")
     assert one(found, "Troops").country is None
+
+
+def test_border_and_emergency_services_are_actors_with_a_sector(nlp):
+    found = actors(nlp, "Cars queued for hours, the Latvian border guard service said.")
+    assert one(found, "Latvian border guard service").code == "LVACOP"
+    found = actors(nlp, "The Chilean emergency service said four people died.")
+    assert one(found, "Chilean emergency service").code == "CHLGOV"
