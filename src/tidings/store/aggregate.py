@@ -47,11 +47,12 @@ def actor_rows(con, filters: Filters, limit: int | None, offset: int, keys: bool
 def event_map(con, filters: Filters, keys: bool = True) -> dict[str, Any]:
     """Events per country (ISO alpha-2 of the place) and per place with coordinates."""
     clause, params = _where(filters, keys=keys)
-    total, placed = con.execute(
-        f"SELECT count(*), count(e.place_country) FROM events e{clause}", params).fetchone()
-    countries = [{"country": c, "name": country_name(c), "events": n} for c, n in con.execute(
-        f"SELECT e.place_country, count(*) AS n FROM events e{_where(filters, 'e.place_country IS NOT NULL', keys=keys)[0]} "
-        "GROUP BY 1 ORDER BY n DESC, 1", params).fetchall()]
+    # one pass: events per country, those with no country under a null one (the total needs them)
+    per_country = con.execute(
+        f"SELECT e.place_country, count(*) AS n FROM events e{clause} GROUP BY 1 ORDER BY n DESC, 1", params).fetchall()
+    total = sum(n for _, n in per_country)
+    countries = [{"country": c, "name": country_name(c), "events": n} for c, n in per_country if c is not None]
+    placed = sum(c["events"] for c in countries)
     points = [{"geonameid": g, "name": name, "country": c, "lat": lat, "lon": lon, "events": n}
               for g, name, c, lat, lon, n in con.execute(
                   "SELECT e.place_geonameid, any_value(e.place_name), any_value(e.place_country), "
@@ -64,11 +65,12 @@ def event_map(con, filters: Filters, keys: bool = True) -> dict[str, Any]:
 def timeline(con, filters: Filters, keys: bool = True) -> dict[str, Any]:
     """Events per day, split by quad class; events dated only to a month or a year are counted apart."""
     clause, params = _where(filters, keys=keys)
+    # one pass: events dated to the day are counted per day, the others under a null day
     rows = con.execute(
-        "SELECT left(e.date, 10) AS day, coalesce(e.quad_class, 0) AS quad, count(*) "
-        f"FROM events e{_where(filters, DAY_SQL, keys=keys)[0]} GROUP BY 1, 2 ORDER BY 1, 2",
-        params).fetchall()
-    total = con.execute(f"SELECT count(*) FROM events e{clause}", params).fetchone()[0]
+        f"SELECT CASE WHEN {DAY_SQL} THEN left(e.date, 10) END AS day, coalesce(e.quad_class, 0) AS quad, count(*) "
+        f"FROM events e{clause} GROUP BY 1, 2 ORDER BY 1 NULLS LAST, 2", params).fetchall()
+    total = sum(n for _, _, n in rows)
+    rows = [r for r in rows if r[0] is not None]
     days: dict[str, dict[str, Any]] = {}
     for day, quad, n in rows:
         d = days.setdefault(day, {"day": day, "events": 0, "quad": {"1": 0, "2": 0, "3": 0, "4": 0, "0": 0}})

@@ -138,6 +138,28 @@ def _limit_sql(limit: int | None, offset: int) -> tuple[str, list[int]]:
     return " LIMIT ? OFFSET ?", [limit, offset]
 
 
+def _first_by(rows: list[tuple], value, order):
+    """The value of the row first in `order` among rows whose value is not null (SQL's arg_min)."""
+    kept = [r for r in rows if value(r) is not None]
+    return value(min(kept, key=order)) if kept else None
+
+
+def _story_record(story_id: str, arts: list[tuple], keys: dict, n_events: int) -> Story:
+    """A story from its articles' rows (story, id, title, start of text if untitled, published, seq, thread,
+    outlet, url): the first article's title, articles in publication order, outlets by `outlet_identity`."""
+    last = (1, 0)                # NULLs sort last, as in SQL
+    seq = lambda r: (0, r[5]) if r[5] is not None else last  # noqa: E731
+    published = [r[4] for r in arts if r[4] is not None]
+    return Story(
+        id=story_id,
+        title=_first_by(arts, lambda r: r[2] if r[2] is not None else r[3], lambda r: (r[4] or "9999") + r[1]),
+        articles=[r[1] for r in sorted(arts, key=lambda r: (r[4] or "", seq(r)))],
+        outlets=sorted({outlet_identity(Article(id=r[1], text="", url=r[8], outlet=r[7])) for r in arts}),
+        first_seen=min(published, default=None), last_seen=max(published, default=None),
+        actors=keys.get((story_id, "actor"), [])[:TOP_KEYS], places=keys.get((story_id, "place"), [])[:TOP_KEYS],
+        n_events=n_events, thread=_first_by(arts, lambda r: r[6], seq))
+
+
 class Queries:
     """The queries over an open DuckDB connection (`self.con`), shared by `Store` and the read-only handle."""
 
@@ -159,9 +181,10 @@ class Queries:
         order = EVENT_SORTS[check_choice("sort", sort, tuple(EVENT_SORTS), "newest")]
         where, params = event_conditions(filters, "e", self.outlet_keys)
         clause = (" WHERE " + " AND ".join(where)) if where else ""
-        total = self.con.execute(f"SELECT count(*) FROM events e{clause}", params).fetchone()[0]
         tail, extra = _limit_sql(limit, offset)
         rows = self.con.execute(f"SELECT e.data FROM events e{clause} ORDER BY {order}{tail}", params + extra).fetchall()
+        whole = limit is None and not offset       # every match is here: no need to count them apart
+        total = len(rows) if whole else self.con.execute(f"SELECT count(*) FROM events e{clause}", params).fetchone()[0]
         return Page((event_from_json(json.loads(r[0])) for r in rows), total, limit, offset)
 
     def _by_id(self, table: str, column: str, name: str, given: Any) -> str | None:
@@ -208,40 +231,40 @@ class Queries:
         return Page(self._stories_by_id([r[0] for r in rows], column), total, limit, offset)
 
     def _stories_by_id(self, ids: list[str], column: str = "story") -> list[Story]:
-        """Story records for these ids, in this order: title, articles, outlets, dates, top actors and places."""
+        """Story records for these ids, in this order: title, articles, outlets, dates, top actors and places.
+
+        Three reads, each of only the rows of these stories: their articles' short columns
+        (grouped here: a story has a handful of articles, and SQL's grouping with an outlet
+        regex cost more than the rows), their events' count, their actor and place keys."""
         if not ids:
             return []
-        rows = self._rows(
-            f"SELECT {column} AS id, "
-            "  arg_min(coalesce(title, left(text, 120)), coalesce(published, '9999') || id) AS title, "
-            "  arg_min(thread, seq) AS thread, "
-            "  list(id ORDER BY coalesce(published, ''), seq) AS articles, "
-            f"  list(DISTINCT {outlet_sql('articles')}) AS outlets, "
-            "  min(published) AS first_seen, max(published) AS last_seen "
-            f"FROM articles WHERE {column} IN (SELECT unnest(?)) GROUP BY {column}", [ids])
+        one = len(ids) == 1          # `= ?` lets DuckDB skip row groups; a list joins instead
+        match, key = (f"= ?", ids[0]) if one else ("IN (SELECT unnest(?))", ids)
+        rows = self.con.execute(
+            f"SELECT {column}, id, title, CASE WHEN title IS NULL THEN left(text, 120) END, published, seq, thread, "
+            f"outlet, url FROM articles WHERE {column} {match}", [key]).fetchall()
+        grouped: dict[str, list[tuple]] = {}
+        for r in rows:
+            grouped.setdefault(r[0], []).append(r)
         counts = dict(self.con.execute(
-            "SELECT story, count(*) FROM events WHERE story IN (SELECT unnest(?)) GROUP BY story", [ids]).fetchall()
+            f"SELECT story, count(*) FROM events WHERE story {match} GROUP BY story", [key]).fetchall()
             if column == "story" else self.con.execute(
             "SELECT a.thread, count(*) FROM events e JOIN (SELECT DISTINCT story, thread FROM articles "
-            "WHERE thread IN (SELECT unnest(?))) a ON a.story = e.story GROUP BY a.thread", [ids]).fetchall())
-        story_of = {a: r["id"] for r in rows for a in r["articles"]}
+            f"WHERE thread {match}) a ON a.story = e.story GROUP BY a.thread", [key]).fetchall())
+        story_of = {r[1]: r[0] for r in rows}
         # looked up by article id (the annotations' key): ten times faster than joining on the story
         top = self.con.execute(
             "SELECT article, layer, coalesce(code, value) AS key, count(*) FROM annotations "
             "WHERE article IN (SELECT unnest(?)) AND layer IN ('actor', 'place') AND coalesce(code, value) IS NOT NULL "
             "GROUP BY ALL", [list(story_of)]).fetchall()
         tally: dict[tuple[str, str], dict[str, int]] = {}
-        for article, layer, key, n in top:
+        for article, layer, key_, n in top:
             per = tally.setdefault((story_of[article], layer), {})
-            per[key] = per.get(key, 0) + n
-        keys = {k: [key for key, _ in sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))] for k, v in tally.items()}
+            per[key_] = per.get(key_, 0) + n
+        keys = {k: [key_ for key_, _ in sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))] for k, v in tally.items()}
         by_id = {}
-        for r in rows:
-            by_id[r["id"]] = Story(
-                id=r["id"], title=r["title"], articles=r["articles"], outlets=sorted(r["outlets"]),
-                first_seen=r["first_seen"], last_seen=r["last_seen"],
-                actors=keys.get((r["id"], "actor"), [])[:TOP_KEYS], places=keys.get((r["id"], "place"), [])[:TOP_KEYS],
-                n_events=counts.get(r["id"], 0), thread=r["thread"])
+        for story_id, arts in grouped.items():
+            by_id[story_id] = _story_record(story_id, arts, keys, counts.get(story_id, 0))
         return [by_id[i] for i in ids if i in by_id]
 
     def story(self, story_id: Any) -> StoryDetail | None:
