@@ -13,7 +13,11 @@ from tidings.store.filters import Filters, event_conditions
 
 MAX_POINTS = 2000     # places drawn on the map, the most reported first
 UNKNOWN = "---"       # actor codes of unknown country are left out of the network: they are no one actor
-DAY_SQL = "e.date LIKE '____-__-__%'"   # a date given to the day (LIKE: twice as fast as a regexp here)
+
+
+def _by_day(date: str | None) -> bool:
+    """A date given to the day: YYYY-MM-DD, perhaps with a time after it."""
+    return date is not None and len(date) >= 10 and date[4] == "-" and date[7] == "-"
 
 
 def _where(filters: Filters, *more: str, keys: bool = True) -> tuple[str, list[Any]]:
@@ -65,12 +69,12 @@ def event_map(con, filters: Filters, keys: bool = True) -> dict[str, Any]:
 def timeline(con, filters: Filters, keys: bool = True) -> dict[str, Any]:
     """Events per day, split by quad class; events dated only to a month or a year are counted apart."""
     clause, params = _where(filters, keys=keys)
-    # one pass: events dated to the day are counted per day, the others under a null day
-    rows = con.execute(
-        f"SELECT CASE WHEN {DAY_SQL} THEN left(e.date, 10) END AS day, coalesce(e.quad_class, 0) AS quad, count(*) "
-        f"FROM events e{clause} GROUP BY 1, 2 ORDER BY 1 NULLS LAST, 2", params).fetchall()
+    # one pass, grouped by the stored date as it is (a few thousand values; cutting each of
+    # 100,000 dates to its day in SQL cost more), then by day here
+    rows = con.execute(f"SELECT e.date, coalesce(e.quad_class, 0), count(*) FROM events e{clause} GROUP BY 1, 2",
+                       params).fetchall()
     total = sum(n for _, _, n in rows)
-    rows = [r for r in rows if r[0] is not None]
+    rows = sorted((date[:10], quad, n) for date, quad, n in rows if _by_day(date))
     days: dict[str, dict[str, Any]] = {}
     for day, quad, n in rows:
         d = days.setdefault(day, {"day": day, "events": 0, "quad": {"1": 0, "2": 0, "3": 0, "4": 0, "0": 0}})

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
 BUSY_RETRY_S = 2
+DB_ENV = "TIDINGS_SERVE_DB"   # the database a worker process of `tidings serve --workers N` serves
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -145,3 +147,9 @@ def create_app(db_path: str | Path, wait: float = 2.0, idle: float = 0.5) -> Fas
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for one worker process of `tidings serve --workers N` (uvicorn starts each worker
+    anew and builds its app from this factory; the database path comes in `DB_ENV`)."""
+    return create_app(os.environ[DB_ENV])
