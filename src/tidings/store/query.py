@@ -251,41 +251,57 @@ class Queries:
             if column == "story" else self.con.execute(
             "SELECT a.thread, count(*) FROM events e JOIN (SELECT DISTINCT story, thread FROM articles "
             f"WHERE thread {match}) a ON a.story = e.story GROUP BY a.thread", [key]).fetchall())
-        story_of = {r[1]: r[0] for r in rows}
+        keys = self._top_keys({r[1]: r[0] for r in rows})
+        by_id = {}
+        for story_id, arts in grouped.items():
+            by_id[story_id] = _story_record(story_id, arts, keys, counts.get(story_id, 0))
+        return [by_id[i] for i in ids if i in by_id]
+
+    def _top_keys(self, story_of: dict[str, str]) -> dict[tuple[str, str], list[str]]:
+        """(story, 'actor' or 'place') -> its actor codes or places, most mentioned first, for these articles."""
         # looked up by article id (the annotations' key): ten times faster than joining on the story
         top = self.con.execute(
             "SELECT article, layer, coalesce(code, value) AS key, count(*) FROM annotations "
             "WHERE article IN (SELECT unnest(?)) AND layer IN ('actor', 'place') AND coalesce(code, value) IS NOT NULL "
             "GROUP BY ALL", [list(story_of)]).fetchall()
         tally: dict[tuple[str, str], dict[str, int]] = {}
-        for article, layer, key_, n in top:
+        for article, layer, key, n in top:
             per = tally.setdefault((story_of[article], layer), {})
-            per[key_] = per.get(key_, 0) + n
-        keys = {k: [key_ for key_, _ in sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))] for k, v in tally.items()}
-        by_id = {}
-        for story_id, arts in grouped.items():
-            by_id[story_id] = _story_record(story_id, arts, keys, counts.get(story_id, 0))
-        return [by_id[i] for i in ids if i in by_id]
+            per[key] = per.get(key, 0) + n
+        return {k: [key for key, _ in sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))] for k, v in tally.items()}
 
     def story(self, story_id: Any) -> StoryDetail | None:
-        """One story by its id or a unique prefix: its articles (oldest first) and events (in date order)."""
-        whole = self._by_id("articles", "story", "story", story_id)
-        if whole is None:
-            return None
-        [story] = self._stories_by_id([whole])
-        arts = self.con.execute(
-            "SELECT id, text, url, outlet, title, published, lang, author, duplicate_of, external_id FROM articles "
-            "WHERE story = ? ORDER BY coalesce(published, ''), seq", [whole]).fetchall()
+        """One story by its id or a unique prefix: its articles (oldest first) and events (in date order).
+
+        Four reads: the articles (whose rows also make the story's record), their sources,
+        their actor and place keys, the events (whose number is the record's count)."""
+        wanted = check_id("story", story_id)
+        arts = self._story_articles(wanted)
+        if not arts:                      # not a whole id: perhaps the start of one
+            whole = self._by_id("articles", "story", "story", wanted)
+            if whole is None:
+                return None
+            arts = self._story_articles(whole)
+        whole = arts[0][-1]
         sources: dict[str, list[str]] = {}
         for article, source in self.con.execute(
-                "SELECT s.article, s.source FROM article_sources s JOIN articles a ON a.id = s.article "
-                "WHERE a.story = ? ORDER BY s.source", [whole]).fetchall():
+                "SELECT article, source FROM article_sources WHERE article IN (SELECT unnest(?)) ORDER BY source",
+                [[r[0] for r in arts]]).fetchall():
             sources.setdefault(article, []).append(source)
         articles = [Article(id=r[0], text=r[1], url=r[2], outlet=r[3], title=r[4], published=r[5], lang=r[6],
                             author=r[7], duplicate_of=r[8], external_id=r[9], sources=sources.get(r[0], []))
                     for r in arts]
         events = self.events(Filters(story=whole), sort="oldest")
+        # the record's rows: (story, id, title, start of text if untitled, published, seq, thread, outlet, url)
+        rows = [(whole, r[0], r[4], r[1][:120] if r[4] is None and r[1] is not None else None, r[5], r[10], r[11],
+                 r[3], r[2]) for r in arts]
+        story = _story_record(whole, rows, self._top_keys({r[0]: whole for r in arts}), len(events))
         return StoryDetail(story, articles, list(events))
+
+    def _story_articles(self, story: str) -> list[tuple]:
+        return self.con.execute(
+            "SELECT id, text, url, outlet, title, published, lang, author, duplicate_of, external_id, seq, thread, "
+            "story FROM articles WHERE story = ? ORDER BY coalesce(published, ''), seq", [story]).fetchall()
 
     def stories_of_threads(self, threads: list[str]) -> dict[str, list[str]]:
         """The event stories of each thread, first seen first."""
