@@ -350,3 +350,16 @@ def test_a_place_name_modifier_must_be_a_place(nlp):
     # a person's or a company's name that is also a place somewhere is no place
     found = actors(nlp, "The Bush administration lifted the sanctions on Monday.")
     assert not [a for a in found if a.country_from == "located"]
+
+
+def test_forces_the_phrase_calls_the_countrys_own_take_its_country_and_bare_troops_do_not(nlp):
+    found = actors(nlp, "Government troops shelled rebel positions near Kidal in Mali on Friday.")
+    assert (one(found, "Government troops").code, one(found, "Government troops").country_from) == ("MLIMIL",
+                                                                                                       "context")
+    found = actors(nlp, "Junta soldiers burned two villages in Sagaing, Myanmar.")
+    assert one(found, "Junta soldiers").code == "MMRMIL"
+    found = actors(nlp, "In Somalia, national army soldiers retook the town of Bulo Burte.")
+    assert one(found, "national army soldiers").code == "SOMMIL"
+    # plain troops in a story about one country are as often someone else's: no country
+    found = actors(nlp, "Troops patrolled the streets of Bamako in Mali on Friday.")
+    assert one(found, "Troops").country is None

@@ -13,7 +13,7 @@ from spacy.tokens import Token
 
 from tidings.nlp.syntax import conjuncts, prep_objects
 from tidings.coding.context import (
-    ArticleIndex, Candidate, DEFAULT_TARGET_PREPS, Discourse, MODIFIERS, OBJ, OBJECT_SOURCE_PREPS,
+    ArticleIndex, Candidate, DEFAULT_TARGET_PREPS, Discourse, MODIFIERS, OBJ, OBJECT_CONTROL_DEPS, OBJECT_SOURCE_PREPS,
     PERSON_PRONOUNS, PLURAL_PRONOUNS, SUBJ, SUBJ_PASS, Side, THEME_TARGET_PREPS, VERBAL,
     earlier_side, iso3, side_of,
 )
@@ -199,6 +199,12 @@ def read_participants(c: Candidate, art: ArticleIndex, state: Discourse) -> None
             subj_sides = [own] if own is not None else []
         else:
             subj_sides = actor_sides(subj, art, state)
+    if not subj_sides and v.dep_ == "xcomp" and subj and subj[0].head.i == v.head.i \
+            and subj[0].dep_ in OBJECT_CONTROL_DEPS:
+        # "police used batons to disperse students": an object that is no actor is the means,
+        # not the doer; the doer is the controlling verb's subject ("urged Iran to talk" keeps Iran)
+        subj, passive_subject = c.subject = subject_tokens(v.head, lex)
+        subj_sides = actor_sides(subj, art, state)
     if subj_sides and not passive_subject:
         # headline lists: "China, Belarus hold joint exercises" (the first name hangs loose)
         for ch in v.children:
@@ -309,8 +315,10 @@ def read_participants(c: Candidate, art: ArticleIndex, state: Discourse) -> None
         if objs and not c.targets:
             c.targets = objs
     elif inverse:
-        c.sources = actor_sides(prep_objects(v, frozenset({"from", "by"})), art, state)
-        c.targets = subj_sides
+        # "received aid from X"; "the town fell to X" (its pattern names the preposition):
+        # the subject, or the country of the place it is, receives
+        c.sources = actor_sides(prep_objects(v, p.target_preps or frozenset({"from", "by"})), art, state)
+        c.targets = subj_sides or next((sides for t in subj if (sides := _place_sides(t, art))), [])
     else:
         c.sources, c.targets = subj_sides, objs
         # "hosted talks between A and B": A and B talk with each other, not with the host

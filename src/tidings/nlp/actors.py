@@ -729,8 +729,15 @@ def _context_eligible(cand: Candidate, doc: Doc, name_at, term_at, place_at, lex
     if cand.kind == "person" and cand.is_name:          # "President X", "General X"
         ok = cand.sector in lex.context_sectors or cand.sector in lex.context_person_sectors
     else:                                               # "officials", "the government"
-        ok = cand.sector in lex.context_sectors and not cand.is_name
+        ok = not cand.is_name and (cand.sector in lex.context_sectors or
+                                   cand.sector in lex.context_person_sectors and _own_forces(doc, cand, lex))
     return ok and not _unknown_nationality(doc, cand, name_at, place_at, lex)
+
+
+def _own_forces(doc: Doc, cand: Candidate, lex: Lexicon) -> bool:
+    """Armed men the phrase calls the country's own ("government troops", "regime forces")."""
+    return any(norm(doc[i].text) in lex.own_forces
+               for i in range(min(cand.np[0], cand.start), max(cand.np[1], cand.end)) if i != cand.head)
 
 
 def _context(doc: Doc, cands: list[Candidate], hits: list[Hit], name_at, place_at, term_at, lex: Lexicon,

@@ -34,11 +34,40 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
+@Language.factory("tidings_prefixed_verbs")
+def prefixed_verbs(nlp: Language, name: str):
+    """Lemmas of irregular verbs behind a prefix: the rule lemmatizer gives "retook" for
+    "retook" (and now and then "rebuilt" for "rebuilt") while it knows "took" -> "take", so
+    the event lexicon never sees "retake". A verb whose lemma is the form itself is
+    looked up again without a prefix of `data/verb_prefixes.txt`, in the lemmatizer's
+    own table of irregular verbs. The tagger, which has not seen "retook" either, may call
+    it a base form, so every verb is looked at; the cost is a lemma like "rebind" for a
+    base form "rebound", which no lexicon reads."""
+    from tidings.resources import load_lines
+
+    irregular = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_exc").get("verb", {})
+    prefixes = sorted(load_lines("verb_prefixes.txt"), key=len, reverse=True)
+
+    def fix(doc: Doc) -> Doc:
+        for token in doc:
+            if token.pos_ == "VERB" and token.lemma_ == token.lower_:
+                for prefix in prefixes:
+                    base = irregular.get(token.lower_[len(prefix):]) if token.lower_.startswith(prefix) else None
+                    if base:
+                        token.lemma_ = prefix + base[0]
+                        break
+        return doc
+
+    return fix
+
+
 @functools.lru_cache(maxsize=1)
 def load_nlp() -> Language:
-    """The packaged English model, with paragraph breaks as sentence boundaries."""
+    """The packaged English model, with paragraph breaks as sentence boundaries and the
+    lemmas of prefixed irregular verbs mended."""
     nlp = spacy.load(MODEL)
     nlp.add_pipe("tidings_paragraph_breaks", before="parser")
+    nlp.add_pipe("tidings_prefixed_verbs", after="lemmatizer")
     return nlp
 
 
