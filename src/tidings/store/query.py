@@ -239,7 +239,7 @@ class Queries:
         if not ids:
             return []
         one = len(ids) == 1          # `= ?` lets DuckDB skip row groups; a list joins instead
-        match, key = (f"= ?", ids[0]) if one else ("IN (SELECT unnest(?))", ids)
+        match, key = ("= ?", ids[0]) if one else ("IN (SELECT unnest(?))", ids)
         rows = self.con.execute(
             f"SELECT {column}, id, title, CASE WHEN title IS NULL THEN left(text, 120) END, published, seq, thread, "
             f"outlet, url FROM articles WHERE {column} {match}", [key]).fetchall()
