@@ -7,12 +7,13 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from conftest import ROOT
-from web_support import HOSTILE_TITLE, example_db, get, get_json, serving, tidings
+from web_support import HOSTILE_TITLE, example_db, free_port, get, get_json, serving, tidings
 
 import tidings as tidings_pkg
 
@@ -172,3 +173,46 @@ def test_serve_refuses_what_it_cannot_do(db, tmp_path):
     assert missing.returncode == 2 and "no such database" in said and "Traceback" not in said
     bad_port = tidings("serve", "--db", db, "--port", "70000", check=False)
     assert bad_port.returncode == 2 and "--port" in bad_port.stderr
+
+
+def _children(pid: int) -> list[str]:
+    """Command lines of the processes whose parent is `pid` (Linux /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                out.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except (OSError, IndexError, ValueError):
+            continue            # a process that ended meanwhile
+    return out
+
+
+def test_serve_answers_from_worker_processes(db, base):
+    """`tidings serve --workers 2` answers as the one-process app does, from two processes of its own, and
+    lets the file go when stopped (a writer can open it)."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "tidings", "serve", "--db", str(db), "--port", str(port),
+                               "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, served = get_json(f"http://127.0.0.1:{port}/api/stories?per_page=100")
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "tidings serve did not start"
+                time.sleep(0.2)
+        assert status == 200 and served == get_json(f"{base}/api/stories?per_page=100")[1]
+        for path in ("/", "/api/timeline", "/api/map"):
+            assert get(f"http://127.0.0.1:{port}{path}")[0] == 200
+        workers = [c for c in _children(server.pid) if "spawn_main" in c]
+        assert len(workers) == 2, _children(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    # a writer (another process: this one reads the file for the module's server) gets the file
+    writer = subprocess.run([sys.executable, "-c", "import sys; from tidings.store import Store; "
+                             "print(Store(sys.argv[1], wait=10).stats()['articles'])", str(db)],
+                            capture_output=True, text=True, timeout=120)
+    assert writer.returncode == 0 and int(writer.stdout) >= served["total"] > 0, writer.stderr[-2000:]

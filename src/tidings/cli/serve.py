@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+from pathlib import Path
 
 import typer
 
@@ -41,6 +43,8 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on. Anything but loopback exposes the page "
                                                "(it has no login) to the network."),
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(2, min=1, max=32, help="Server processes. Each reads the file on its own, so "
+                                                       "pages asked at once are served on as many cores."),
 ) -> None:
     """Serve the web page and the JSON API over a database: stories, events, a map, a timeline, an actor network.
 
@@ -53,6 +57,7 @@ def serve(
     import uvicorn
 
     from tidings.web import create_app
+    from tidings.web.app import DB_ENV
 
     open_store(db).close()  # a missing or foreign file is one clear error now, not one per page
     _check_port(host, port)
@@ -61,4 +66,11 @@ def serve(
                   f"{host}:{port} can read {db}", highlight=False)
     shown = f"[{host}]" if ":" in host else host
     err.print(f"Tidings: serving {db} at http://{shown}:{port}/  (JSON API: /api/, Ctrl-C to stop)", highlight=False)
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning", server_header=False)
+    if workers == 1:
+        uvicorn.run(create_app(db), host=host, port=port, log_level="warning", server_header=False)
+        return
+    # Python holds one core per process (the GIL): a page's own work (records, templates,
+    # JSON) scales over cores only in processes of their own, each with its read-only handle.
+    os.environ[DB_ENV] = str(Path(db).resolve())
+    uvicorn.run("tidings.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", server_header=False)

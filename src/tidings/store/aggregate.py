@@ -13,7 +13,11 @@ from tidings.store.filters import Filters, event_conditions
 
 MAX_POINTS = 2000     # places drawn on the map, the most reported first
 UNKNOWN = "---"       # actor codes of unknown country are left out of the network: they are no one actor
-DAY_SQL = "e.date LIKE '____-__-__%'"   # a date given to the day (LIKE: twice as fast as a regexp here)
+
+
+def _by_day(date: str | None) -> bool:
+    """A date given to the day: YYYY-MM-DD, perhaps with a time after it."""
+    return date is not None and len(date) >= 10 and date[4] == "-" and date[7] == "-"
 
 
 def _where(filters: Filters, *more: str, keys: bool = True) -> tuple[str, list[Any]]:
@@ -47,11 +51,12 @@ def actor_rows(con, filters: Filters, limit: int | None, offset: int, keys: bool
 def event_map(con, filters: Filters, keys: bool = True) -> dict[str, Any]:
     """Events per country (ISO alpha-2 of the place) and per place with coordinates."""
     clause, params = _where(filters, keys=keys)
-    total, placed = con.execute(
-        f"SELECT count(*), count(e.place_country) FROM events e{clause}", params).fetchone()
-    countries = [{"country": c, "name": country_name(c), "events": n} for c, n in con.execute(
-        f"SELECT e.place_country, count(*) AS n FROM events e{_where(filters, 'e.place_country IS NOT NULL', keys=keys)[0]} "
-        "GROUP BY 1 ORDER BY n DESC, 1", params).fetchall()]
+    # one pass: events per country, those with no country under a null one (the total needs them)
+    per_country = con.execute(
+        f"SELECT e.place_country, count(*) AS n FROM events e{clause} GROUP BY 1 ORDER BY n DESC, 1", params).fetchall()
+    total = sum(n for _, n in per_country)
+    countries = [{"country": c, "name": country_name(c), "events": n} for c, n in per_country if c is not None]
+    placed = sum(c["events"] for c in countries)
     points = [{"geonameid": g, "name": name, "country": c, "lat": lat, "lon": lon, "events": n}
               for g, name, c, lat, lon, n in con.execute(
                   "SELECT e.place_geonameid, any_value(e.place_name), any_value(e.place_country), "
@@ -64,11 +69,12 @@ def event_map(con, filters: Filters, keys: bool = True) -> dict[str, Any]:
 def timeline(con, filters: Filters, keys: bool = True) -> dict[str, Any]:
     """Events per day, split by quad class; events dated only to a month or a year are counted apart."""
     clause, params = _where(filters, keys=keys)
-    rows = con.execute(
-        "SELECT left(e.date, 10) AS day, coalesce(e.quad_class, 0) AS quad, count(*) "
-        f"FROM events e{_where(filters, DAY_SQL, keys=keys)[0]} GROUP BY 1, 2 ORDER BY 1, 2",
-        params).fetchall()
-    total = con.execute(f"SELECT count(*) FROM events e{clause}", params).fetchone()[0]
+    # one pass, grouped by the stored date as it is (a few thousand values; cutting each of
+    # 100,000 dates to its day in SQL cost more), then by day here
+    rows = con.execute(f"SELECT e.date, coalesce(e.quad_class, 0), count(*) FROM events e{clause} GROUP BY 1, 2",
+                       params).fetchall()
+    total = sum(n for _, _, n in rows)
+    rows = sorted((date[:10], quad, n) for date, quad, n in rows if _by_day(date))
     days: dict[str, dict[str, Any]] = {}
     for day, quad, n in rows:
         d = days.setdefault(day, {"day": day, "events": 0, "quad": {"1": 0, "2": 0, "3": 0, "4": 0, "0": 0}})

@@ -138,6 +138,28 @@ def _limit_sql(limit: int | None, offset: int) -> tuple[str, list[int]]:
     return " LIMIT ? OFFSET ?", [limit, offset]
 
 
+def _first_by(rows: list[tuple], value, order):
+    """The value of the row first in `order` among rows whose value is not null (SQL's arg_min)."""
+    kept = [r for r in rows if value(r) is not None]
+    return value(min(kept, key=order)) if kept else None
+
+
+def _story_record(story_id: str, arts: list[tuple], keys: dict, n_events: int) -> Story:
+    """A story from its articles' rows (story, id, title, start of text if untitled, published, seq, thread,
+    outlet, url): the first article's title, articles in publication order, outlets by `outlet_identity`."""
+    last = (1, 0)                # NULLs sort last, as in SQL
+    seq = lambda r: (0, r[5]) if r[5] is not None else last  # noqa: E731
+    published = [r[4] for r in arts if r[4] is not None]
+    return Story(
+        id=story_id,
+        title=_first_by(arts, lambda r: r[2] if r[2] is not None else r[3], lambda r: (r[4] or "9999") + r[1]),
+        articles=[r[1] for r in sorted(arts, key=lambda r: (r[4] or "", seq(r)))],
+        outlets=sorted({outlet_identity(Article(id=r[1], text="", url=r[8], outlet=r[7])) for r in arts}),
+        first_seen=min(published, default=None), last_seen=max(published, default=None),
+        actors=keys.get((story_id, "actor"), [])[:TOP_KEYS], places=keys.get((story_id, "place"), [])[:TOP_KEYS],
+        n_events=n_events, thread=_first_by(arts, lambda r: r[6], seq))
+
+
 class Queries:
     """The queries over an open DuckDB connection (`self.con`), shared by `Store` and the read-only handle."""
 
@@ -159,9 +181,10 @@ class Queries:
         order = EVENT_SORTS[check_choice("sort", sort, tuple(EVENT_SORTS), "newest")]
         where, params = event_conditions(filters, "e", self.outlet_keys)
         clause = (" WHERE " + " AND ".join(where)) if where else ""
-        total = self.con.execute(f"SELECT count(*) FROM events e{clause}", params).fetchone()[0]
         tail, extra = _limit_sql(limit, offset)
         rows = self.con.execute(f"SELECT e.data FROM events e{clause} ORDER BY {order}{tail}", params + extra).fetchall()
+        whole = limit is None and not offset       # every match is here: no need to count them apart
+        total = len(rows) if whole else self.con.execute(f"SELECT count(*) FROM events e{clause}", params).fetchone()[0]
         return Page((event_from_json(json.loads(r[0])) for r in rows), total, limit, offset)
 
     def _by_id(self, table: str, column: str, name: str, given: Any) -> str | None:
@@ -208,23 +231,34 @@ class Queries:
         return Page(self._stories_by_id([r[0] for r in rows], column), total, limit, offset)
 
     def _stories_by_id(self, ids: list[str], column: str = "story") -> list[Story]:
-        """Story records for these ids, in this order: title, articles, outlets, dates, top actors and places."""
+        """Story records for these ids, in this order: title, articles, outlets, dates, top actors and places.
+
+        Three reads, each of only the rows of these stories: their articles' short columns
+        (grouped here: a story has a handful of articles, and SQL's grouping with an outlet
+        regex cost more than the rows), their events' count, their actor and place keys."""
         if not ids:
             return []
-        rows = self._rows(
-            f"SELECT {column} AS id, "
-            "  arg_min(coalesce(title, left(text, 120)), coalesce(published, '9999') || id) AS title, "
-            "  arg_min(thread, seq) AS thread, "
-            "  list(id ORDER BY coalesce(published, ''), seq) AS articles, "
-            f"  list(DISTINCT {outlet_sql('articles')}) AS outlets, "
-            "  min(published) AS first_seen, max(published) AS last_seen "
-            f"FROM articles WHERE {column} IN (SELECT unnest(?)) GROUP BY {column}", [ids])
+        one = len(ids) == 1          # `= ?` lets DuckDB skip row groups; a list joins instead
+        match, key = ("= ?", ids[0]) if one else ("IN (SELECT unnest(?))", ids)
+        rows = self.con.execute(
+            f"SELECT {column}, id, title, CASE WHEN title IS NULL THEN left(text, 120) END, published, seq, thread, "
+            f"outlet, url FROM articles WHERE {column} {match}", [key]).fetchall()
+        grouped: dict[str, list[tuple]] = {}
+        for r in rows:
+            grouped.setdefault(r[0], []).append(r)
         counts = dict(self.con.execute(
-            "SELECT story, count(*) FROM events WHERE story IN (SELECT unnest(?)) GROUP BY story", [ids]).fetchall()
+            f"SELECT story, count(*) FROM events WHERE story {match} GROUP BY story", [key]).fetchall()
             if column == "story" else self.con.execute(
             "SELECT a.thread, count(*) FROM events e JOIN (SELECT DISTINCT story, thread FROM articles "
-            "WHERE thread IN (SELECT unnest(?))) a ON a.story = e.story GROUP BY a.thread", [ids]).fetchall())
-        story_of = {a: r["id"] for r in rows for a in r["articles"]}
+            f"WHERE thread {match}) a ON a.story = e.story GROUP BY a.thread", [key]).fetchall())
+        keys = self._top_keys({r[1]: r[0] for r in rows})
+        by_id = {}
+        for story_id, arts in grouped.items():
+            by_id[story_id] = _story_record(story_id, arts, keys, counts.get(story_id, 0))
+        return [by_id[i] for i in ids if i in by_id]
+
+    def _top_keys(self, story_of: dict[str, str]) -> dict[tuple[str, str], list[str]]:
+        """(story, 'actor' or 'place') -> its actor codes or places, most mentioned first, for these articles."""
         # looked up by article id (the annotations' key): ten times faster than joining on the story
         top = self.con.execute(
             "SELECT article, layer, coalesce(code, value) AS key, count(*) FROM annotations "
@@ -234,35 +268,40 @@ class Queries:
         for article, layer, key, n in top:
             per = tally.setdefault((story_of[article], layer), {})
             per[key] = per.get(key, 0) + n
-        keys = {k: [key for key, _ in sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))] for k, v in tally.items()}
-        by_id = {}
-        for r in rows:
-            by_id[r["id"]] = Story(
-                id=r["id"], title=r["title"], articles=r["articles"], outlets=sorted(r["outlets"]),
-                first_seen=r["first_seen"], last_seen=r["last_seen"],
-                actors=keys.get((r["id"], "actor"), [])[:TOP_KEYS], places=keys.get((r["id"], "place"), [])[:TOP_KEYS],
-                n_events=counts.get(r["id"], 0), thread=r["thread"])
-        return [by_id[i] for i in ids if i in by_id]
+        return {k: [key for key, _ in sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))] for k, v in tally.items()}
 
     def story(self, story_id: Any) -> StoryDetail | None:
-        """One story by its id or a unique prefix: its articles (oldest first) and events (in date order)."""
-        whole = self._by_id("articles", "story", "story", story_id)
-        if whole is None:
-            return None
-        [story] = self._stories_by_id([whole])
-        arts = self.con.execute(
-            "SELECT id, text, url, outlet, title, published, lang, author, duplicate_of, external_id FROM articles "
-            "WHERE story = ? ORDER BY coalesce(published, ''), seq", [whole]).fetchall()
+        """One story by its id or a unique prefix: its articles (oldest first) and events (in date order).
+
+        Four reads: the articles (whose rows also make the story's record), their sources,
+        their actor and place keys, the events (whose number is the record's count)."""
+        wanted = check_id("story", story_id)
+        arts = self._story_articles(wanted)
+        if not arts:                      # not a whole id: perhaps the start of one
+            whole = self._by_id("articles", "story", "story", wanted)
+            if whole is None:
+                return None
+            arts = self._story_articles(whole)
+        whole = arts[0][-1]
         sources: dict[str, list[str]] = {}
         for article, source in self.con.execute(
-                "SELECT s.article, s.source FROM article_sources s JOIN articles a ON a.id = s.article "
-                "WHERE a.story = ? ORDER BY s.source", [whole]).fetchall():
+                "SELECT article, source FROM article_sources WHERE article IN (SELECT unnest(?)) ORDER BY source",
+                [[r[0] for r in arts]]).fetchall():
             sources.setdefault(article, []).append(source)
         articles = [Article(id=r[0], text=r[1], url=r[2], outlet=r[3], title=r[4], published=r[5], lang=r[6],
                             author=r[7], duplicate_of=r[8], external_id=r[9], sources=sources.get(r[0], []))
                     for r in arts]
         events = self.events(Filters(story=whole), sort="oldest")
+        # the record's rows: (story, id, title, start of text if untitled, published, seq, thread, outlet, url)
+        rows = [(whole, r[0], r[4], r[1][:120] if r[4] is None and r[1] is not None else None, r[5], r[10], r[11],
+                 r[3], r[2]) for r in arts]
+        story = _story_record(whole, rows, self._top_keys({r[0]: whole for r in arts}), len(events))
         return StoryDetail(story, articles, list(events))
+
+    def _story_articles(self, story: str) -> list[tuple]:
+        return self.con.execute(
+            "SELECT id, text, url, outlet, title, published, lang, author, duplicate_of, external_id, seq, thread, "
+            "story FROM articles WHERE story = ? ORDER BY coalesce(published, ''), seq", [story]).fetchall()
 
     def stories_of_threads(self, threads: list[str]) -> dict[str, list[str]]:
         """The event stories of each thread, first seen first."""

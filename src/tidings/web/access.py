@@ -7,6 +7,7 @@ request from a cursor of that one connection, and closes it once no request has 
 CLI waits up to 10 s for a lock); while `tidings add` writes, a request waits up to `wait`
 seconds for the file and then answers "database busy, try again" (HTTP 503). After the
 writer is done, the next request opens the file anew and sees the new articles.
+`tidings serve --workers N` runs N processes, each with a reader of its own.
 """
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -33,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
 BUSY_RETRY_S = 2
+DB_ENV = "TIDINGS_SERVE_DB"   # the database a worker process of `tidings serve --workers N` serves
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -52,6 +55,33 @@ class NotFound(Exception):
 
     def __init__(self, what: str, ident: str):
         super().__init__(f"no {what} {ident} in this database")
+
+
+class SecurityHeaders:
+    """Adds `SECURITY_HEADERS` (and a cache lifetime for /static/) to every response.
+
+    A plain ASGI wrapper of `send`: Starlette's `@app.middleware("http")` runs each request
+    through a task group and memory streams, a cost every page paid for four headers."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static/")
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+                if static:
+                    headers["Cache-Control"] = "public, max-age=3600"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def templates() -> jinja2.Environment:
@@ -85,14 +115,7 @@ def create_app(db_path: str | Path, wait: float = 2.0, idle: float = 0.5) -> Fas
     app.state.db_name = Path(db_path).name
     app.state.templates = templates()
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
-        if request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "public, max-age=3600"
-        return response
-
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=2048)
 
     def error(request: Request, status: int, message: str, parameter: str | None = None,
@@ -145,3 +168,9 @@ def create_app(db_path: str | Path, wait: float = 2.0, idle: float = 0.5) -> Fas
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for one worker process of `tidings serve --workers N` (uvicorn starts each worker
+    anew and builds its app from this factory; the database path comes in `DB_ENV`)."""
+    return create_app(os.environ[DB_ENV])
