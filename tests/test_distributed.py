@@ -201,3 +201,17 @@ def test_stdin_is_not_read_ahead():
 
     n, passed_on = choose_workers(live(), stdin=True)
     assert n == 1 and next(passed_on).text == "The first item of a live stream."
+
+
+def _profiling() -> bool:
+    return dask.config.get("distributed.worker.profile.enabled")
+
+
+def test_local_workers_run_without_dasks_sampling_profiler():
+    """Its thread wakes every 10 ms in every worker: measured, two workers spent about 20 %
+    more CPU than one process with it, about 5 % without (bench/bench_scale.py)."""
+    from tidings.distributed import open_annotator
+
+    with open_annotator(2) as annotator:
+        assert set(annotator.client.run(_profiling).values()) == {False}
+    assert _profiling() is True          # this process's configuration is left as it was
