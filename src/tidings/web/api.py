@@ -12,8 +12,16 @@ from fastapi.responses import JSONResponse
 
 from tidings.formats import article_json, event_json, story_json
 from tidings.store.filters import FILTER_NAMES
-from tidings.web.app import NotFound
-from tidings.web.views import MAX_PER_PAGE, PER_PAGE, event_detail, event_row, listing, map_data, read_request
+from tidings.web.views import (
+    MAX_PER_PAGE,
+    PER_PAGE,
+    event_row,
+    find_event,
+    find_story,
+    listing,
+    map_data,
+    read_request,
+)
 
 # Answers are plain JSON already: JSONResponse skips FastAPI's walk over every value
 # (a third of the time of a page of events).
@@ -61,11 +69,7 @@ def stories(request: Request, sort: str | None = Query(None, description="newest
 
 @router.get("/stories/{story_id}", summary="One story: its articles and events")
 def story(request: Request, story_id: str) -> JSONResponse:
-    read_request(request.query_params, ())
-    with request.app.state.reader.queries() as q:
-        detail = q.story(story_id)
-    if detail is None:
-        raise NotFound("story", story_id)
+    detail = find_story(request, story_id)
     return JSONResponse({**story_json(detail.story),
                          "articles": [article_json(a, detail.story.id) for a in detail.articles],
                          "events": [event_json(e) for e in detail.events]})
@@ -81,12 +85,7 @@ def events(request: Request, sort: str | None = Query(None, description="newest 
 
 @router.get("/events/{event_id}", summary="One event with its evidence sentences marked")
 def event(request: Request, event_id: str) -> JSONResponse:
-    read_request(request.query_params, ())
-    with request.app.state.reader.queries() as q:
-        found = q.event(event_id)
-        if found is None:
-            raise NotFound("event", event_id)
-        return JSONResponse(event_detail(q, found))
+    return JSONResponse(find_event(request, event_id)[1])
 
 
 @router.get("/actors", dependencies=PAGED, summary="Actors of the matching events, most events first")

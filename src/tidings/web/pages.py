@@ -17,12 +17,12 @@ from fastapi.responses import HTMLResponse
 from tidings.formats import event_json
 from tidings.labels import actor_label
 from tidings.store.filters import FILTER_NAMES
-from tidings.web.app import NotFound
 from tidings.web.views import (
     LISTING_SORTS,
     QUADS,
-    event_detail,
     event_row,
+    find_event,
+    find_story,
     pages,
     read_request,
     root_choices,
@@ -54,11 +54,7 @@ def stories_page(request: Request) -> HTMLResponse:
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, story_id: str) -> HTMLResponse:
-    read_request(request.query_params, ())
-    with request.app.state.reader.queries() as q:
-        detail = q.story(story_id)
-    if detail is None:
-        raise NotFound("story", story_id)
+    detail = find_story(request, story_id)
     events = [event_row(e) for e in detail.events]
     timeline = [{"id": a.id, "outlet": a.outlet or a.url or a.id, "published": a.published, "title": a.title}
                 for a in detail.articles]
@@ -78,12 +74,7 @@ def events_page(request: Request) -> HTMLResponse:
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event_page(request: Request, event_id: str) -> HTMLResponse:
-    read_request(request.query_params, ())
-    with request.app.state.reader.queries() as q:
-        found = q.event(event_id)
-        if found is None:
-            raise NotFound("event", event_id)
-        detail = event_detail(q, found)
+    found, detail = find_event(request, event_id)
     place = detail["place"]
     return render(request, "event.html", "events", None, event=detail,
                   place_json=json.dumps(place if place and place.get("lat") is not None else None),

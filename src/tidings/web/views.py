@@ -17,7 +17,8 @@ from tidings.formats import event_json
 from tidings.labels import QUAD_CLASSES, actor_label, country_name, quad_name
 from tidings.records import Event
 from tidings.store.filters import FILTER_NAMES, Filters, QueryError, check_int, parse_filters
-from tidings.store.query import Queries
+from tidings.store.query import Queries, StoryDetail
+from tidings.web.app import NotFound
 
 PER_PAGE = 50
 MAX_PER_PAGE = 500
@@ -159,7 +160,30 @@ def root_choices() -> list[tuple[str, str]]:
 
 QUADS = [(str(k), f"{k} {v}") for k, v in QUAD_CLASSES.items()]
 
-__all__ = ["Request", "read_request", "listing", "event_detail", "event_row", "map_data", "country_name"]
+__all__ = ["Request", "read_request", "listing", "event_detail", "event_row", "find_event", "find_story", "map_data",
+           "country_name"]
 
 LISTING_SORTS = {"stories": [("newest", "newest first"), ("oldest", "oldest first"), ("added", "as added")],
                  "events": [("newest", "newest first"), ("oldest", "oldest first")]}
+
+
+def find_story(http: Any, story_id: str) -> StoryDetail:
+    """The story a page or an API answer shows (its URL takes no parameters); NotFound when
+    there is none. `http` is the Starlette request."""
+    read_request(http.query_params, ())
+    with http.app.state.reader.queries() as q:
+        detail = q.story(story_id)
+    if detail is None:
+        raise NotFound("story", story_id)
+    return detail
+
+
+def find_event(http: Any, event_id: str) -> tuple[Event, dict[str, Any]]:
+    """The event a page or an API answer shows, and its detail (`event_detail`); NotFound
+    when there is none."""
+    read_request(http.query_params, ())
+    with http.app.state.reader.queries() as q:
+        found = q.event(event_id)
+        if found is None:
+            raise NotFound("event", event_id)
+        return found, event_detail(q, found)
