@@ -38,6 +38,7 @@ country is inferred is `actors_inference.tsv`.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.attrs import DEP, LEMMA, LOWER, POS
@@ -671,13 +672,16 @@ def _own_place(doc: Doc, cand: Candidate, place_at, term_at) -> str | None:
     return next(iter(countries)) if len(countries) == 1 else None
 
 
+def _modifiers(cand: Candidate) -> Iterator[int]:
+    """Indices of the mention's phrase other than its head: the words that say whose it is."""
+    return (i for i in range(min(cand.np[0], cand.start), max(cand.np[1], cand.end)) if i != cand.head)
+
+
 def _unknown_nationality(doc: Doc, cand: Candidate, name_at, place_at, lex: Lexicon) -> bool:
     """The mention says whose it is in words we cannot resolve ("the Korean government",
     "foreign ministers", "its forces"): better unknown than the sentence's country."""
-    for i in range(min(cand.np[0], cand.start), max(cand.np[1], cand.end)):
+    for i in _modifiers(cand):
         t = doc[i]
-        if i == cand.head:
-            continue
         if norm(t.text) in lex.not_national or t.tag_ == "PRP$" and norm(t.text) in lex.other_owner:
             return True
         if t.ent_type_ == "GPE" and name_at[i] is None and place_at[i] is None:
@@ -736,8 +740,7 @@ def _context_eligible(cand: Candidate, doc: Doc, name_at, term_at, place_at, lex
 
 def _own_forces(doc: Doc, cand: Candidate, lex: Lexicon) -> bool:
     """Armed men the phrase calls the country's own ("government troops", "regime forces")."""
-    return any(norm(doc[i].text) in lex.own_forces
-               for i in range(min(cand.np[0], cand.start), max(cand.np[1], cand.end)) if i != cand.head)
+    return any(norm(doc[i].text) in lex.own_forces for i in _modifiers(cand))
 
 
 def _context(doc: Doc, cands: list[Candidate], hits: list[Hit], name_at, place_at, term_at, lex: Lexicon,
